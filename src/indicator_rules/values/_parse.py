@@ -1,0 +1,536 @@
+"""Reading a 指标值 cell: scan for dates, implied words and targets, then grades and notes."""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TypeVar
+
+import pyparsing as pp
+
+from indicator_rules.values._grammar import (
+    DATE_START,
+    LEAD_APPROX,
+    LEAD_COMPARATORS,
+    SUFFIX_COMPARATORS,
+    SYMBOL_COMPARATORS,
+    TARGET_START,
+    date_mention,
+    target,
+)
+from indicator_rules.values._numerals import (
+    CHINESE_DIGITS,
+    arabic_to_decimal,
+    chinese_to_int,
+    normalise,
+)
+from indicator_rules.values._result import (
+    Comparator,
+    DateRange,
+    ParsedValue,
+    PartialDate,
+    Target,
+)
+from indicator_rules.values._units import (
+    BARE_MONEY_UNITS,
+    PER_PERIOD_SUFFIXES,
+    PERIOD_WORDS,
+)
+
+#: How many distinct cell texts ``parse_value`` remembers (a batch of forms repeats many values).
+CACHE_SIZE = 8192
+
+#: The longest stretch of text one target or date may cover (longer input is scanned piecewise).
+WINDOW = 80
+
+_T = TypeVar("_T")
+_Getter = Callable[[str], "str | None"]
+_BLANK = "\x1f"  # replaces text already claimed by a date or an implied phrase
+_SEGMENT_BREAK = re.compile(r"[，,；;。!?！？\n\x1f]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NOT_A_COUNT_AFTER = frozenset("号级届版楼栋路期代类型")
+_OPENING_BRACKETS = frozenset("〔[【(")
+_CLOSING_BRACKETS = frozenset("〕]】)")
+_POWERS_OF_TEN = {"百": 2, "千": 3, "万": 4, "亿": 8}
+
+_FREQUENCY_WORDS = {word: period for word, period in PERIOD_WORDS.items() if word[0] in "每按"}
+_FREQUENCY = re.compile("|".join(sorted(_FREQUENCY_WORDS, key=len, reverse=True)))
+_PERIOD = re.compile("|".join(sorted(PERIOD_WORDS, key=len, reverse=True)))
+
+#: Words that imply a number (REFERENCE §c1 "all / none"), read only when the cell has no
+#: explicit number: full coverage → = 100 %, nothing happening → = 0.
+_IMPLIED = re.compile(
+    r"(?P<all>全覆盖|全部覆盖|应保尽保|应发尽发|应享尽享|一个不落|无一遗漏|"
+    r"不落\s*(?:\d+|一)\s*[个人户家]|不漏\s*(?:\d+|一)\s*[个人户家])"
+    r"|(?P<none>不发生|未发生|零事故|零投诉|零差错|零发生|零伤亡|零失误|无事故)"
+)
+
+#: Qualitative grades (REFERENCE §c5); multi-character ones may follow a short label.
+_GRADES_WITH_LABEL = (
+    "全部达成",
+    "部分达成",
+    "未达成",
+    "不达标",
+    "不合格",
+    "不显著",
+    "较显著",
+    "较好",
+    "较差",
+    "一般",
+    "优良",
+    "达标",
+    "合格",
+    "显著",
+)
+_GRADES_ALONE = ("好", "差", "优", "良", "中", "高", "低", "是", "否")
+_GRADE = re.compile(
+    rf"(?P<label>[\u4e00-\u9fff]{{0,8}}?)(?P<grade>{'|'.join(_GRADES_WITH_LABEL)})"
+    rf"|(?P<alone>{'|'.join(_GRADES_ALONE)})"
+)
+_GRADE_NOISE = re.compile(r"[\s，,。.；;:：!！?？、()（）\[\]【】“”\"'‘’《》<>…·\-_/]+")
+
+_VAGUE_AMOUNT = re.compile("一批|若干|多个|几个|几次|部分|大量|一定")
+_OCR_EQUALS = re.compile(r"(?<![零〇一二两三四五六七八九十百千万亿])二\s*(?=\d)(\d+(?:\.\d+)?%?)")
+_WHOLE_YEAR = re.compile(r"^(?P<y>(?:19|20)\d{2})年度?(?:完成|内|前)?$")
+
+
+def _scan(
+    expr: pp.ParserElement,
+    start: re.Pattern[str],
+    work: str,
+    accept: Callable[[int, int, pp.ParseResults], _T | None],
+) -> list[_T]:
+    """Match *expr* at the candidate starts in *work*, left to right, without overlaps.
+
+    Candidates come from the regex *start*, so the grammar is tried only where a match can
+    begin. A failed attempt is an expected outcome (``ParseException``), not an error.
+    *accept* turns a match (start, end, results) into a result or rejects it with ``None``;
+    candidates inside an accepted match are skipped.
+    """
+    found: list[_T] = []
+    resume = 0
+    for candidate in start.finditer(work):
+        loc = candidate.start()
+        if loc < resume:
+            continue
+        try:
+            located = expr.parse_string(work[loc : loc + WINDOW])
+        except pp.ParseBaseException:
+            continue
+        begin, end = loc + located["locn_start"], loc + located["locn_end"]
+        result = accept(begin, end, located["value"])
+        if result is not None:
+            found.append(result)
+            resume = end
+    return found
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def _small_number(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if text.isdigit():
+        return int(text)
+    return chinese_to_int(text) if all(c in CHINESE_DIGITS or c == "十" for c in text) else None
+
+
+def _match_token(results: pp.ParseResults) -> re.Match[str]:
+    """The ``re.Match`` token of a production built with ``as_match`` (see ``_grammar``)."""
+    for token in results:
+        if isinstance(token, re.Match):
+            return token
+    raise AssertionError("the grammar always yields one re.Match token")  # pragma: no cover
+
+
+def _group(match: re.Match[str], name: str) -> str | None:
+    """A named group of *match*, or None when the pattern has no such group or it did not match."""
+    return match.group(name) if name in match.re.groupindex else None
+
+
+def _partial_date(match: re.Match[str], tag: str, default_year: int | None) -> PartialDate:
+    year_text = _group(match, f"{tag}y")
+    year = int(year_text) if year_text else default_year
+    month = _small_number(_group(match, f"{tag}m"))
+    day = _small_number(_group(match, f"{tag}d"))
+    end_of_month = False
+    xun = _group(match, f"{tag}xun")
+    if _group(match, f"{tag}eom") or xun == "下旬":
+        day, end_of_month = _last_day(year, month)
+    elif xun:
+        day = 10 if xun == "上旬" else 20
+    return PartialDate(year=year, month=month, day=day, end_of_month=end_of_month)
+
+
+def _last_day(year: int | None, month: int | None) -> tuple[int | None, bool]:
+    """Last day of the month; unknown (None, True) for February of an unknown year."""
+    if month is None:
+        return None, True
+    if year is None:
+        return (None, True) if month == 2 else (calendar.monthrange(2001, month)[1], False)
+    return calendar.monthrange(year, month)[1], False
+
+
+def _deadline(match: re.Match[str]) -> PartialDate:
+    year_text = _group(match, "y")
+    year = int(year_text) if year_text else None
+    if _group(match, "yearend") or _group(match, "half") == "下半年":
+        return PartialDate(year=year, month=12, day=31)
+    if _group(match, "half") == "上半年":
+        return PartialDate(year=year, month=6, day=30)
+    quarter = _group(match, "quarter")
+    if quarter:
+        month = 3 * (int(quarter) if quarter.isdigit() else CHINESE_DIGITS[quarter])
+        return PartialDate(year=year, month=month, day=_last_day(year, month)[0])
+    date = _partial_date(match, "", None)
+    if date.day is None and not date.end_of_month:
+        day, end_of_month = _last_day(date.year, date.month)
+        return PartialDate(date.year, date.month, day, end_of_month)
+    return date
+
+
+def _date_range(match: re.Match[str]) -> DateRange:
+    start = _partial_date(match, "s", None)
+    if _group(match, "ey") and not _group(match, "em"):
+        start_year = PartialDate(year=start.year, month=1, day=1)
+        return DateRange(start_year, PartialDate(year=int(match["ey"]), month=12, day=31))
+    end = _partial_date(match, "e", start.year)
+    if start.month is None:
+        start = PartialDate(start.year, 1, 1)
+    if start.day is None and not start.end_of_month:
+        start = PartialDate(start.year, start.month, 1)
+    if end.day is None and not end.end_of_month:
+        day, end_of_month = _last_day(end.year, end.month)
+        end = PartialDate(end.year, end.month, day, end_of_month)
+    return DateRange(start, end)
+
+
+class _Dates:
+    """Dates found in a cell, and the cell text with them blanked out."""
+
+    def __init__(self, work: str) -> None:
+        self.deadline: PartialDate | None = None
+        self.date_range: DateRange | None = None
+        self.years: list[int] = []
+        self.work = work
+        for begin, end in _scan(date_mention, DATE_START, work, self._add):
+            self.work = self.work[:begin] + _BLANK * (end - begin) + self.work[end:]
+
+    def _add(self, begin: int, end: int, results: pp.ParseResults) -> tuple[int, int]:
+        self._read(results)
+        return begin, end
+
+    def _read(self, results: pp.ParseResults) -> None:
+        if "range" in results:
+            date_range = _date_range(_match_token(results))
+            self.years.extend(y for y in (date_range.start.year, date_range.end.year) if y)
+            if self.date_range is None:
+                self.date_range = date_range
+        elif "deadline" in results:
+            deadline = _deadline(_match_token(results))
+            if deadline.year is not None:
+                self.years.append(deadline.year)
+            if self.deadline is None:
+                self.deadline = deadline
+        else:
+            self.years.append(int(_match_token(results)["y"]))
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+def _number(get: _Getter, tag: str) -> Decimal | None:
+    arabic: str | None = get(f"{tag}_arabic")
+    if arabic is not None:
+        return arabic_to_decimal(arabic)
+    value = chinese_to_int(get(f"{tag}_chinese") or "")
+    return None if value is None else Decimal(value)
+
+
+def _times_power_of_ten(number: Decimal, multiplier: str) -> Decimal:
+    """Exact *number* × 百/千/万/亿 (1.2万 = 12000, not 12000.0; no rounding, no exponent)."""
+    sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite: the grammar only reads digits
+    return Decimal(format(Decimal((sign, digits, exponent + _POWERS_OF_TEN[multiplier])), "f"))
+
+
+def _unit(get: _Getter, tag: str) -> str | None:
+    unit: str | None = get(f"{tag}_unit") or get(f"{tag}_unit2")
+    return unit
+
+
+def _scaled(get: _Getter, tag: str, number: Decimal) -> tuple[Decimal, str | None]:
+    """Apply a magnitude (万, 千…) and return the number with its unit."""
+    unit = _unit(get, tag)
+    magnitude = get(f"{tag}_magnitude")
+    if magnitude is None:
+        return number, unit
+    if unit is None and magnitude in BARE_MONEY_UNITS:
+        return number, magnitude  # 250万: the money unit 万
+    return _times_power_of_ten(number, magnitude), unit
+
+
+class _Reading:
+    """One target match turned into plain fields, before the acceptance checks."""
+
+    def __init__(self, results: pp.ParseResults) -> None:
+        self.parts: dict[str, str] = {
+            name: part
+            for token in results
+            if isinstance(token, re.Match)
+            for name, part in token.groupdict().items()
+            if part is not None
+        }
+        self.chinese = self.has("low_chinese") or self.has("pct_chinese")
+        self.has_lead = any(self.has(name) for name in ("lead1", "lead2", "period", "symbol"))
+        self.has_unit = any(
+            self.has(name) for name in ("low_unit", "low_unit2", "high_unit", "high_unit2")
+        )
+        self.more = (
+            any(self.has(name) for name in ("more", "high_more", "low_more2", "high_more2"))
+            or self.get("suffix") == "余"
+        )
+        self.ranged = self.has("range")
+
+    def get(self, name: str) -> str | None:
+        """A named group of the target's productions, or None when it did not match."""
+        return self.parts.get(name)
+
+    def has(self, name: str) -> bool:
+        """True when the named part was matched."""
+        return name in self.parts
+
+    def comparator_and_approx(self) -> tuple[Comparator, bool]:
+        explicit: Comparator | None = None
+        approx = self.more
+        for name in ("lead1", "lead2"):
+            word = self.get(name)
+            if word is None:
+                continue
+            if word in LEAD_APPROX:
+                approx = True
+            elif explicit is None:
+                explicit = LEAD_COMPARATORS[word]
+        symbol = self.get("symbol")
+        if symbol is not None:
+            explicit = SYMBOL_COMPARATORS[symbol]
+        suffix = self.get("suffix")
+        if suffix is not None and suffix != "余":
+            suffix_comparator = SUFFIX_COMPARATORS[suffix.rpartition(")")[2]]
+            if suffix_comparator is Comparator.APPROX:
+                approx = True
+            elif explicit is None:
+                explicit = suffix_comparator
+        if explicit is not None:
+            return explicit, approx
+        if self.ranged:
+            return Comparator.GE, approx
+        if self.more:
+            return Comparator.GT, True
+        return (Comparator.APPROX if approx else Comparator.EQ), approx
+
+    def period(self) -> str | None:
+        per = self.get("per")
+        if per is not None:
+            return PER_PERIOD_SUFFIXES[per]
+        word = self.get("period")
+        return None if word is None else PERIOD_WORDS[word]
+
+    def numbers(self) -> tuple[Decimal, Decimal | None, str | None] | None:
+        get = self.get
+        if self.has("percent_word"):
+            percent = Decimal(100) if get("pct_chinese") == "百" else _number(get, "pct")
+            return None if percent is None else (percent, None, "%")
+        low = _number(get, "low")
+        if low is None:
+            return None
+        if self.has("percent_first"):
+            return low, None, "%"
+        low, low_unit = _scaled(get, "low", low)
+        if not self.ranged:
+            return low, None, low_unit
+        high = _number(get, "high")
+        if high is None:
+            return None
+        high, high_unit = _scaled(get, "high", high)
+        if low_unit is not None and high_unit is not None and low_unit != high_unit:
+            return None
+        low, high = min(low, high), max(low, high)
+        return low, high, high_unit if high_unit is not None else low_unit
+
+
+def _chinese_acceptable(reading: _Reading, work: str, end: int) -> bool:
+    """Be conservative with Chinese numerals: 一般, 统一, 十分, 一次性, 两个维护 are words."""
+    numeral = reading.get("low_chinese") or ""
+    if reading.has("percent_word") or reading.has_lead:
+        return True
+    if not reading.has_unit:
+        return False
+    if numeral == "一" and _unit(reading.get, "low") in ("批", "批次"):
+        return False  # 一批 is a vague amount, never 1 batch
+    if len(numeral) > 1 or reading.more or reading.ranged or reading.has("suffix"):
+        return True
+    return end >= len(work) or not _CJK.match(work[end])
+
+
+def _arabic_acceptable(reading: _Reading, work: str, begin: int, end: int) -> bool:
+    """Reject numbers that are names or references: 5G, 101号, 〔2021〕, 8:30."""
+    if reading.has_unit or reading.has_lead or reading.has("percent_word"):
+        return True
+    after = work[end] if end < len(work) else ""
+    before = work[begin - 1] if begin > 0 else ""
+    if after.isascii() and (after.isalpha() or after == ":"):
+        return False
+    if after in _NOT_A_COUNT_AFTER:
+        return False
+    return not (before in _OPENING_BRACKETS and after in _CLOSING_BRACKETS)
+
+
+def _subject_and_period(
+    work: str, text: str, segment_start: int, begin: int
+) -> tuple[str | None, str | None]:
+    prefix = work[segment_start:begin]
+    periods = _PERIOD.findall(prefix)
+    period = PERIOD_WORDS[periods[-1]] if periods else None
+    chunks = text[segment_start:begin].split()
+    subject = chunks[-1].strip(" :：") if chunks else None
+    return subject or None, period
+
+
+class _TargetReader:
+    """Accepts or rejects target matches and builds ``Target`` objects with subject and period."""
+
+    def __init__(self, work: str, text: str) -> None:
+        self.work = work
+        self.text = text
+        self.previous_end = 0
+
+    def __call__(self, begin: int, end: int, results: pp.ParseResults) -> Target | None:
+        work = self.work
+        reading = _Reading(results)
+        if reading.chinese:
+            if not _chinese_acceptable(reading, work, end):
+                return None
+        elif not _arabic_acceptable(reading, work, begin, end):
+            return None
+        numbers = reading.numbers()
+        if numbers is None:
+            return None
+        number, upper, unit = numbers
+        comparator, approx = reading.comparator_and_approx()
+        breaks = [m.end() for m in _SEGMENT_BREAK.finditer(work, self.previous_end, begin)]
+        segment_start = breaks[-1] if breaks else self.previous_end
+        subject, prefix_period = _subject_and_period(work, self.text, segment_start, begin)
+        self.previous_end = end
+        return Target(
+            comparator=comparator,
+            number=number,
+            upper=upper,
+            unit=unit,
+            period=reading.period() or prefix_period,
+            approx=approx,
+            subject=subject,
+            span=(begin, end),
+        )
+
+
+def _targets(work: str, text: str) -> list[Target]:
+    return _scan(target, TARGET_START, work, _TargetReader(work, text))
+
+
+def _implied(work: str) -> tuple[list[Target], str]:
+    """Targets implied by words, and *work* with those words blanked out."""
+    implied: list[Target] = []
+    chars = list(work)
+    for match in _IMPLIED.finditer(work):
+        begin, end = match.span()
+        if match["all"]:
+            implied.append(
+                Target(Comparator.EQ, Decimal(100), unit="%", implied=True, span=(begin, end))
+            )
+        else:
+            implied.append(Target(Comparator.EQ, Decimal(0), implied=True, span=(begin, end)))
+        chars[begin:end] = _BLANK * (end - begin)
+    return implied, "".join(chars)
+
+
+# --- grades, notes, reasons ----------------------------------------------------------------
+
+
+def _grade(text: str) -> str | None:
+    """The grade when the cell is just a grade word, optionally after a short label (质量达标)."""
+    compact = _GRADE_NOISE.sub("", text)
+    match = _GRADE.fullmatch(compact)
+    if match is None:
+        return None
+    return match["grade"] or match["alone"]
+
+
+def _suspicions(work: str, targets: list[Target]) -> list[str]:
+    notes: list[str] = []
+    for target_found in targets:
+        written = work[target_found.span[0] : target_found.span[1]]
+        if (
+            target_found.unit == "%"
+            and target_found.comparator is Comparator.EQ
+            and target_found.upper is None
+            and written[:1] == "2"
+            and (
+                Decimal(290) <= target_found.number < Decimal(300)
+                or target_found.number == Decimal(2100)
+            )
+        ):
+            meant = target_found.number - (200 if target_found.number < 300 else 2000)
+            notes.append(f"“{written}”疑为“≥{meant}%”的识别错误（“≥”被识别为“2”）")
+    for match in _OCR_EQUALS.finditer(work):
+        notes.append(
+            f"“{match.group(0)}”疑为“={match.group(1)}”的识别错误（“=”被识别为“二”）"
+        )
+    return notes
+
+
+def _reason(text: str, work: str) -> str:
+    if not text.strip():
+        return "指标值为空"
+    vague = _VAGUE_AMOUNT.search(work)
+    if vague is not None:
+        return f"“{vague.group(0)}”不是数值"
+    return "未找到数值、等级、日期或频次"
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def parse_value(text: str) -> ParsedValue:
+    """Read a 指标值 cell: numeric targets, grade, deadline or date range, frequency.
+
+    Never raises for a ``str``; text that holds nothing usable gives an unquantified
+    result with a ``reason``. Results are cached (``CACHE_SIZE`` distinct texts, LRU).
+    """
+    work = normalise(text)
+    dates = _Dates(work)
+    implied, work_without_implied = _implied(dates.work)
+    targets = _targets(work_without_implied, text)
+    if not targets:
+        targets = implied
+    grade = _grade(work)
+    deadline = dates.deadline
+    whole_year = _WHOLE_YEAR.match(_GRADE_NOISE.sub("", work))
+    if deadline is None and dates.date_range is None and whole_year is not None:
+        deadline = PartialDate(year=int(whole_year["y"]), month=12, day=31)
+    frequency_match = _FREQUENCY.search(dates.work)
+    frequency = _FREQUENCY_WORDS[frequency_match.group(0)] if frequency_match else None
+    readable = targets or grade or deadline or dates.date_range or frequency
+    return ParsedValue(
+        text=text,
+        targets=tuple(targets),
+        grade=grade,
+        deadline=deadline,
+        date_range=dates.date_range,
+        frequency=frequency,
+        years=tuple(dates.years),
+        suspected=tuple(_suspicions(work, targets)),
+        reason=None if readable else _reason(text, dates.work),
+    )

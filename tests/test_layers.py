@@ -1,0 +1,60 @@
+"""Imports only go down the floors of the pipeline (STYLE.md): read them with ``ast``."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "indicator_rules"
+
+# Lowest floor first. A module may import from lower floors only.
+FLOORS: list[set[str]] = [
+    {"errors", "source"},
+    {"values"},
+    {"model"},
+    {"labels"},
+    {"serialize"},
+    {"cli"},
+    {"__main__"},
+]
+
+
+def _floor(module: str) -> int:
+    top = module.split(".")[0]
+    for level, members in enumerate(FLOORS):
+        if top in members:
+            return level
+    raise AssertionError(f"module {module!r} is on no floor: add it to FLOORS")
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.startswith("indicator_rules."):
+                found.add(node.module.removeprefix("indicator_rules."))
+        elif isinstance(node, ast.Import):
+            found |= {alias.name.removeprefix("indicator_rules.") for alias in node.names
+                      if alias.name.startswith("indicator_rules.")}
+    return found
+
+
+def test_imports_only_go_down():
+    upward = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).with_suffix("")
+        if relative.parts == ("__init__",):
+            continue  # the public API re-exports everything
+        module = ".".join(relative.parts)
+        for imported in _imports(path):
+            if imported.split(".")[0] != module.split(".")[0] and \
+                    _floor(imported) >= _floor(module):
+                upward.append(f"{module} imports {imported}")
+    assert upward == []
+
+
+def test_every_module_is_on_a_floor():
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE).with_suffix("")
+        if relative.parts != ("__init__",):
+            _floor(".".join(relative.parts))

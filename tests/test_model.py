@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+import pytest
+
+from indicator_rules import (
+    DepartmentDeclaration,
+    Funding,
+    Indicator,
+    IndicatorValue,
+    ProjectDeclaration,
+    derive_id,
+    parse_value,
+)
+from indicator_rules.values import Comparator
+
+
+def test_id_is_derived_from_kind_year_unit_and_name():
+    first = ProjectDeclaration(year=2021, name="党员活动经费", budget_unit="市直工委")
+    again = ProjectDeclaration(
+        year=2021, name="党员活动经费", budget_unit="市直工委", goal="other text"
+    )
+    other_year = ProjectDeclaration(year=2022, name="党员活动经费", budget_unit="市直工委")
+    assert first.id == again.id == derive_id("project", 2021, "市直工委", "党员活动经费")
+    assert first.id.startswith("project-2021-")
+    assert other_year.id != first.id
+
+
+def test_department_and_project_ids_differ_for_the_same_names():
+    project = ProjectDeclaration(year=2021, name="x", budget_unit="x")
+    department = DepartmentDeclaration(year=2021, name="x")
+    assert project.id != department.id
+    assert department.id.startswith("department-2021-")
+
+
+def test_given_id_is_kept_and_missing_year_is_named():
+    assert ProjectDeclaration(id="P-7", year=2021).id == "P-7"
+    assert ProjectDeclaration(name="x").id.startswith("project-unknown-")
+
+
+def test_declarations_are_frozen_and_hashable():
+    declaration = ProjectDeclaration(name="x", funding=Funding(total=Decimal("40.00")))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        declaration.name = "y"  # type: ignore[misc]
+    assert hash(declaration) == hash(attrs.evolve(declaration))
+
+
+def test_indicator_value_parses_its_text_once():
+    value = IndicatorValue(text="每季度至少 1 次")
+    assert value.parsed is value.parsed
+    assert value.parsed == parse_value("每季度至少 1 次")
+    assert value.parsed.quantified
+
+
+def test_indicator_value_uses_structured_parts_when_text_is_blank():
+    value = IndicatorValue(comparator=Comparator(">="), number=Decimal(95), unit="%")
+    (target,) = value.parsed.targets
+    assert (target.comparator, target.number, target.unit) == (Comparator(">="), Decimal(95), "%")
+    assert not value.blank
+    assert IndicatorValue(text="  ").blank
+
+
+def test_indicator_defaults_are_blank():
+    indicator = Indicator(level1="产出指标", level2="数量指标")
+    assert indicator.name == ""
+    assert indicator.value.blank
