@@ -66,3 +66,27 @@ def test_indicator_defaults_are_blank():
     indicator = Indicator(level1="产出指标", level2="数量指标")
     assert indicator.name == ""
     assert indicator.value.blank
+
+
+def test_structured_parts_are_used_exactly_not_reparsed():
+    thousand = IndicatorValue(number=Decimal("1E+3"), unit="人次").parsed.targets
+    negative = IndicatorValue(number=Decimal(-5), comparator=Comparator("<="), unit="%")
+    assert [(t.comparator.value, t.number, t.unit) for t in thousand] == [
+        ("=", Decimal(1000), "人次")
+    ]
+    (target,) = negative.parsed.targets
+    assert (target.comparator.value, target.number, target.unit) == ("<=", Decimal(-5), "%")
+
+
+def test_columns_fill_in_what_the_text_leaves_open():
+    value = IndicatorValue(text="95", comparator=Comparator(">="), unit="%")
+    (target,) = value.parsed.targets
+    assert (target.comparator.value, target.number, target.unit) == (">=", Decimal(95), "%")
+    assert target.unit_kind.value == "percent"
+
+
+def test_a_unit_written_in_the_text_is_kept_for_v05_to_compare():
+    value = IndicatorValue(text="28.8万元", unit="%")
+    (target,) = value.parsed.targets
+    assert target.unit == "万元"
+    assert value.unit == "%"

@@ -302,3 +302,87 @@ def test_model_round_trips_through_every_format(declarations):
     for file_format in ("json", "jsonl", "yaml"):
         text = dumps_declarations(declarations, file_format=file_format)
         assert loads_declarations(text, file_format=file_format) == declarations
+
+
+# --- adversarial input: nothing lost silently, nothing escapes as a crash ----------------------
+
+
+def test_a_bad_json_line_never_hides_the_lines_after_it(tmp_path: Path):
+    path = tmp_path / "batch.jsonl"
+    path.write_text('{"kind": "project", "name": "one"}\n{bad\n'
+                    '{"kind": "project", "name": "three", "name": "x"}\n'
+                    '{"kind": "project", "name": "four"}\r\n', "utf-8")
+    result = read_declarations(path)
+    assert [declaration.name for declaration in result.declarations] == ["one", "four"]
+    assert [problem.line for error in result.errors for problem in error.problems] == [2, 3]
+    assert "duplicate key 'name'" in str(result.errors[1])
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("funding: {total: 0450}", 'funding.total: expected a plain decimal number (YAML reads '
+                                    'this form differently; write it as 450 or "450"), got '
+                                    '"0450" (text)'),
+        ("funding: {fiscal: 1:30}", "funding.fiscal: expected a plain decimal number"),
+        ("funding: {other: 0x10}", "funding.other: expected a plain decimal number"),
+        ("funding: {total: .nan}", "funding.total: expected a decimal number"),
+        ("funding: {total: -.inf}", "funding.total: expected a decimal number"),
+        ("year: 0o17", 'year: expected a whole number, got "0o17" (text)'),
+        ("name: yes", "name: expected text, got true (boolean)"),
+        ("funding: [1]", "funding: expected an object, got a list"),
+        ("contact: 5", "contact: expected an object, got 5 (number)"),
+        ("1: x", "unknown key '1'"),
+    ],
+)
+def test_yaml_never_changes_a_value_silently(yaml_text: str, message: str):
+    with pytest.raises(DeclarationError) as caught:
+        loads_declarations(f"kind: project\n{yaml_text}\n", file_format="yaml")
+    assert message in str(caught.value)
+
+
+def test_yaml_keeps_number_like_text_as_written_in_text_fields():
+    (declaration,) = loads_declarations(
+        "kind: project\ncontact: {phone: 07341234567}\n", file_format="yaml"
+    )
+    assert declaration.contact.phone == "07341234567"
+    assert type(declaration.contact.phone) is str
+    assert loads_declarations(dumps_declarations([declaration], file_format="yaml"),
+                              file_format="yaml") == [declaration]
+
+
+def test_yaml_duplicate_keys_are_an_error_with_their_line():
+    with pytest.raises(DeclarationError) as caught:
+        loads_declarations("kind: project\nname: a\nname: b\n", file_format="yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert "duplicate key 'name'" in problem.message
+
+
+def test_non_text_keys_are_reported_not_crashed_on():
+    result = loads_declarations_lenient('{"kind": "project", "name": "ok"}')
+    assert result.errors == ()
+    with pytest.raises(DeclarationError, match=r"unknown top-level key\(s\) \['1', 'b'\]"):
+        loads_declarations("{1: a, b: c}", file_format="yaml")
+
+
+@pytest.mark.parametrize("number", ["1e9999999", "1e-9999999", "1e15", "0.00000000001"])
+def test_decimals_are_bounded(number: str):
+    with pytest.raises(DeclarationError, match="at most 15 digits before the point"):
+        loads_declarations(f'{{"kind": "project", "funding": {{"total": {number}}}}}')
+
+
+def test_only_ascii_digits_make_money():
+    with pytest.raises(DeclarationError, match="expected a decimal number"):
+        structure_declaration({"kind": "project", "funding": {"total": "１２"}})
+
+
+def test_a_byte_order_mark_is_accepted_everywhere():
+    (declaration,) = loads_declarations('\ufeff{"kind": "project", "name": "x"}')
+    assert declaration.name == "x"
+
+
+def loads_declarations_lenient(text: str):
+    from indicator_rules.serialize import _read
+
+    return _read(text, "<string>", "json")

@@ -7,11 +7,23 @@ already catch bad input as ``ValueError`` keep working.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
 
 import attrs
 
-__all__ = ["DeclarationError", "IndicatorRulesError", "Problem"]
+__all__ = [
+    "DeclarationError",
+    "IndicatorRulesError",
+    "Problem",
+    "RulesetCompositionError",
+    "RulesetError",
+    "RulesetLoadError",
+    "RulesetNameError",
+    "RulesetSyntaxError",
+    "RulesetTypeError",
+    "SourceLine",
+]
 
 
 class IndicatorRulesError(Exception):
@@ -51,3 +63,76 @@ class DeclarationError(IndicatorRulesError, ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.file = file
         super().__init__("\n".join(problem.render(file) for problem in self.problems))
+
+
+@attrs.frozen
+class SourceLine:
+    """A position in a ruleset file with the text of its line, to show with a caret."""
+
+    file: str
+    line: int
+    column: int
+    text: str
+
+    @classmethod
+    def at(cls, source: str, file: str, line: int, column: int) -> SourceLine:
+        """The position ``line``:``column`` (1-based) of ``source``."""
+        lines = source.split("\n")
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return cls(file, line, column, text.rstrip("\r"))
+
+    def excerpt(self) -> str:
+        """The line, indented, and a caret under the column (wide characters count twice)."""
+        before = self.text[: self.column - 1]
+        width = sum(
+            4 if char == "\t" else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+            for char in before
+        )
+        return f"    {self.text.replace(chr(9), '    ')}\n    {' ' * width}^"
+
+
+class RulesetError(IndicatorRulesError):
+    """A ruleset could not be loaded: says where (file:line:column) and what, with the line.
+
+    ``hint`` is an optional suggestion such as "did you mean 'level1'?".
+    """
+
+    def __init__(self, message: str, where: SourceLine | None = None, hint: str = "") -> None:
+        self.message = message
+        self.where = where
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """``file:line:col: error: message (hint)`` and, when known, the line with a caret."""
+        text = f"error: {self.message}" + (f" ({self.hint})" if self.hint else "")
+        if self.where is None:
+            return text
+        where = self.where
+        return f"{where.file}:{where.line}:{where.column}: {text}\n{where.excerpt()}"
+
+
+class RulesetSyntaxError(RulesetError):
+    """The text is not valid rules-language syntax."""
+
+
+class RulesetNameError(RulesetError):
+    """An unknown name: variable, field, function, param or rule id."""
+
+
+class RulesetTypeError(RulesetError):
+    """Operands or arguments of the wrong type, e.g. a percent compared with money."""
+
+
+class RulesetCompositionError(RulesetError):
+    """``extends``, param overrides, ``severity`` or ``disable`` do not fit the parent ruleset."""
+
+
+class RulesetLoadError(IndicatorRulesError):
+    """Every error found while loading a ruleset, reported together."""
+
+    def __init__(self, errors: Sequence[RulesetError]) -> None:
+        self.errors: tuple[RulesetError, ...] = tuple(errors)
+        count = len(self.errors)
+        summary = f"{count} error{'s' if count != 1 else ''} in ruleset"
+        super().__init__("\n".join([*(error.render() for error in self.errors), summary]))

@@ -5,7 +5,8 @@ field names (``i.一级指标`` is ``i.level1``); the JSON Schema and the docs s
 field. The first label of an entry is the one the forms print; the others are variants seen on
 real forms.
 
-A path may reach into a nested object: on a project, ``资金总额`` is ``funding.total``.
+Each class lists its own fields only; :func:`labels_of` adds the labels of the nested objects
+that a form shows inline (on a project, ``资金总额`` is ``funding.total``).
 """
 
 from __future__ import annotations
@@ -49,9 +50,6 @@ _COMMON_DECLARATION = {
     "filing_unit": ("填报单位",),
     "indicators": ("绩效指标", "年度绩效指标"),
     "contact": ("联系信息",),
-    "contact.filled_by": ("填报人", "填表人"),
-    "contact.phone": ("联系电话",),
-    "contact.filled_on": ("填报日期", "填表日期"),
     "review_opinion": ("审核意见", "预算部门、财政部门审核意见"),
     "source": ("来源",),
 }
@@ -67,9 +65,6 @@ LABELS: tuple[FieldLabel, ...] = tuple(
             "department": ("主管部门",),
             "period": ("实施期", "项目实施期"),
             "funding": ("项目资金",),
-            "funding.total": ("资金总额",),
-            "funding.fiscal": ("财政拨款",),
-            "funding.other": ("其他资金",),
             "goal": ("年度目标", "总体目标"),
         },
     )
@@ -79,18 +74,10 @@ LABELS: tuple[FieldLabel, ...] = tuple(
             **_COMMON_DECLARATION,
             "name": ("部门名称", "单位名称"),
             "funding": ("年度预算申请",),
-            "funding.total": ("资金总额",),
-            "funding.public_finance": ("公共财政拨款", "一般公共预算拨款"),
-            "funding.government_fund": ("政府性基金拨款",),
-            "funding.special_account": ("纳入专户管理的非税收入拨款",),
-            "funding.other": ("其他资金",),
-            "funding.basic": ("基本支出",),
-            "funding.project": ("项目支出",),
             "duties": ("部门职能职责概述", "部门职能职责"),
             "tasks": ("年度主要任务",),
             "tasks_total": ("金额合计", "合计"),
             "goals": ("年度总体目标",),
-            "contact.head": ("单位负责人",),
         },
     )
     + _entries(
@@ -100,9 +87,6 @@ LABELS: tuple[FieldLabel, ...] = tuple(
             "level2": ("二级指标",),
             "name": ("三级指标", "指标名称"),
             "value": ("指标值", "指标值(包含数字及文字描述)", "预期达到目标", "指标值及单位"),
-            "value.unit": ("计量单位", "度量单位"),
-            "value.comparator": ("指标性质",),
-            "value.value_type": ("指标值类型",),
             "explanation": ("指标解释", "指标说明及公式"),
             "standard": ("绩效标准", "指标标准或依据"),
             "weight": ("分值",),
@@ -155,14 +139,36 @@ LABELS: tuple[FieldLabel, ...] = tuple(
 )
 
 
-def labels_of(owner: type) -> dict[str, tuple[str, ...]]:
-    """The labels of ``owner``'s fields, by field path."""
+#: Nested objects whose fields a form shows inline, so their labels name them from the owner.
+_INLINE: dict[type, tuple[tuple[str, type], ...]] = {
+    ProjectDeclaration: (("funding", Funding), ("contact", Contact)),
+    DepartmentDeclaration: (("funding", DepartmentFunding), ("contact", Contact)),
+    Indicator: (("value", IndicatorValue),),
+}
+
+
+def _own_labels(owner: type) -> dict[str, tuple[str, ...]]:
     return {entry.path: entry.labels for entry in LABELS if entry.owner is owner}
+
+
+def labels_of(owner: type) -> dict[str, tuple[str, ...]]:
+    """The labels of ``owner``'s fields by field path, including inline nested objects' fields.
+
+    A label the owner uses for a field of its own is not repeated for a nested field.
+    """
+    labels = _own_labels(owner)
+    taken = {label for names in labels.values() for label in names}
+    for field_name, nested in _INLINE.get(owner, ()):
+        for path, names in _own_labels(nested).items():
+            free = tuple(label for label in names if label not in taken)
+            if free:
+                labels[f"{field_name}.{path}"] = free
+    return labels
 
 
 def field_for_label(owner: type, label: str) -> str | None:
     """The field path that ``label`` names on ``owner``, if any (资金总额 → ``funding.total``)."""
-    for entry in LABELS:
-        if entry.owner is owner and label in entry.labels:
-            return entry.path
+    for path, labels in labels_of(owner).items():
+        if label in labels:
+            return path
     return None

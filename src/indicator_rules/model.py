@@ -23,7 +23,7 @@ from typing import ClassVar, Literal, TypeAlias
 import attrs
 
 from indicator_rules.source import SourceRef
-from indicator_rules.values import Comparator, ParsedValue, parse_value
+from indicator_rules.values import Comparator, ParsedValue, Target, parse_value
 
 __all__ = [
     "MONEY_UNITS",
@@ -70,9 +70,12 @@ class IndicatorValue:
 
     ``text`` is the cell as written. Budget systems often give the target in separate columns;
     ``comparator`` (指标性质), ``number`` and ``unit`` (计量单位) keep those when present, and
-    ``value_type`` keeps a 定量/定性 column. ``parsed`` is computed on first use and cached; when
-    ``text`` is blank but a structured ``number`` is given, the structured parts are parsed
-    instead, so rules see one shape either way.
+    ``value_type`` keeps a 定量/定性 column. ``parsed`` is computed on first use and cached:
+
+    - blank ``text`` and a structured ``number``: one target built from the structured parts;
+    - otherwise the text is parsed, and the columns fill in what it leaves open: ``unit`` is
+      given to targets written without one, ``comparator`` to targets written as a bare number.
+      When text and column both give a unit, the text's is kept (rule V05 compares the two).
     """
 
     text: str = ""
@@ -85,10 +88,27 @@ class IndicatorValue:
     @functools.cached_property
     def parsed(self) -> ParsedValue:
         """The parsed 指标值 (see :func:`indicator_rules.values.parse_value`)."""
-        if self.text.strip() or self.number is None:
-            return parse_value(self.text)
-        comparator = self.comparator.value if self.comparator is not None else ""
-        return parse_value(f"{comparator}{self.number}{self.unit or ''}")
+        if not self.text.strip() and self.number is not None:
+            target = Target(self.comparator or Comparator.EQ, self.number, unit=self.unit)
+            return ParsedValue(self.text, targets=(target,))
+        parsed = parse_value(self.text)
+        if self.unit is None and self.comparator is None:
+            return parsed
+        return attrs.evolve(parsed, targets=tuple(map(self._with_columns, parsed.targets)))
+
+    def _with_columns(self, target: Target) -> Target:
+        bare = target.comparator is Comparator.EQ and not target.approx and not target.implied
+        return Target(
+            self.comparator if bare and self.comparator is not None else target.comparator,
+            target.number,
+            upper=target.upper,
+            unit=target.unit or self.unit,
+            period=target.period,
+            approx=target.approx,
+            implied=target.implied,
+            subject=target.subject,
+            span=target.span,
+        )
 
     @property
     def blank(self) -> bool:

@@ -17,10 +17,11 @@ import datetime
 import difflib
 import enum
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal, TypeAlias, TypeVar
 
@@ -86,7 +87,11 @@ _MODEL_CLASSES: Final = (
     Contact,
     SourceRef,
 )
-_DECIMAL_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+#: Money and other decimals are bounded at the boundary: a tiny text such as 1e999999999 must
+#: not turn into gigabytes of digits when written back.
+_MAX_INTEGER_DIGITS = 15
+_MAX_FRACTION_DIGITS = 10
 _SUFFIX_FORMATS: Final[dict[str, FileFormat]] = {
     ".json": "json",
     ".jsonl": "jsonl",
@@ -97,6 +102,11 @@ _SUFFIX_FORMATS: Final[dict[str, FileFormat]] = {
 # Other spellings accepted on input for enumerations (what budget systems and forms write).
 _COMPARATOR_SPELLINGS: Final = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "＝": "="}
 _VALUE_TYPE_SPELLINGS: Final = {"定量": "quantitative", "定性": "qualitative"}
+
+_ENUM_SPELLINGS: Final[dict[type[enum.Enum], dict[str, str]]] = {
+    Comparator: _COMPARATOR_SPELLINGS,
+    ValueType: _VALUE_TYPE_SPELLINGS,
+}
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -112,7 +122,8 @@ def _describe(obj: object) -> str:
     if isinstance(obj, bool):
         return f"{str(obj).lower()} (boolean)"
     if isinstance(obj, int | float | Decimal):
-        return f"{obj} (number)"
+        shown = str(obj)
+        return f"{shown if len(shown) <= 40 else shown[:40] + '…'} (number)"
     if isinstance(obj, str):
         shown = obj if len(obj) <= 40 else obj[:40] + "…"
         return f"{json.dumps(shown, ensure_ascii=False)} (text)"
@@ -120,6 +131,8 @@ def _describe(obj: object) -> str:
         return "a list"
     if isinstance(obj, Mapping):
         return "an object"
+    if isinstance(obj, datetime.date):
+        return f"{obj.isoformat()} (date)"
     return type(obj).__name__
 
 
@@ -134,7 +147,7 @@ def _expected(what: str, got: object) -> TypeError:
 def _structure_str(obj: object, _: type) -> str:
     if not isinstance(obj, str):
         raise _expected("text", obj)
-    return obj
+    return str(obj)  # a plain str, also for the YAML number-like text marker
 
 
 def _structure_int(obj: object, _: type) -> int:
@@ -143,14 +156,37 @@ def _structure_int(obj: object, _: type) -> int:
     return obj
 
 
+def _bounded(number: Decimal, got: object) -> Decimal:
+    if not number.is_finite():
+        raise _expected("a finite decimal number", got)
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    if number.adjusted() >= _MAX_INTEGER_DIGITS or -exponent > _MAX_FRACTION_DIGITS:
+        raise _expected(
+            f"a decimal with at most {_MAX_INTEGER_DIGITS} digits before the point and "
+            f"{_MAX_FRACTION_DIGITS} after it",
+            got,
+        )
+    return number
+
+
+class _AmbiguousYamlNumber(str):
+    """A YAML scalar such as ``0450`` or ``1:30``: fine as text, refused as a number."""
+
+    __slots__ = ()
+
+
 def _structure_decimal(obj: object, _: type) -> Decimal:
-    if isinstance(obj, Decimal) and obj.is_finite():
-        return obj
+    if isinstance(obj, _AmbiguousYamlNumber):
+        raise _expected('a plain decimal number (YAML reads this form differently; write it '
+                        'as 450 or "450")', str(obj))
+    if isinstance(obj, Decimal):
+        return _bounded(obj, obj)
     if isinstance(obj, int) and not isinstance(obj, bool):
-        return Decimal(obj)
+        return _bounded(Decimal(obj), obj)
     if isinstance(obj, str) and _DECIMAL_TEXT.fullmatch(obj.strip()):
-        return Decimal(obj.strip())
-    if isinstance(obj, float):
+        return _bounded(Decimal(obj.strip()), obj)
+    if isinstance(obj, float) and math.isfinite(obj):
         raise TypeError(
             f"expected an exact decimal such as \"40.00\", got the float {obj!r}; "
             "pass money as a string or Decimal, never as float"
@@ -210,6 +246,17 @@ def _strict_tuple_factory(cls: Any, converter: cattrs.Converter) -> Callable[[ob
     return structure
 
 
+def _mapping_only(structure: Callable[[Any, Any], Any]) -> Callable[[object, Any], Any]:
+    """Objects must be written as objects: say so instead of failing inside cattrs."""
+
+    def structure_mapping(obj: object, cls: Any) -> Any:
+        if not isinstance(obj, Mapping):
+            raise _expected("an object", obj)
+        return structure(obj, cls)
+
+    return structure_mapping
+
+
 def _build_converter() -> cattrs.Converter:
     converter = cattrs.Converter(
         forbid_extra_keys=True,
@@ -229,6 +276,10 @@ def _build_converter() -> cattrs.Converter:
 
     converter.register_structure_hook_func(lambda cls: cls == MoneyUnit, _structure_money_unit)
 
+    converter.register_structure_hook_factory(
+        lambda cls: attrs.has(cls) and cls is not IndicatorValue,
+        lambda cls: _mapping_only(make_dict_structure_fn(cls, converter)),
+    )
     structure_value_object = make_dict_structure_fn(IndicatorValue, converter)
     unstructure_value_object = converter.get_unstructure_hook(IndicatorValue)
 
@@ -285,7 +336,7 @@ def _suggestion(owner: type | None, key: str) -> str:
 def _problems(exc: BaseException, path: str) -> Iterator[Problem]:
     if isinstance(exc, ForbiddenExtraKeysError):
         allowed = ", ".join(field.name for field in attrs.fields(exc.cl))
-        for key in sorted(exc.extra_fields):
+        for key in sorted(map(str, exc.extra_fields)):
             yield Problem(
                 path=path,
                 message=f"unknown key {key!r}{_suggestion(exc.cl, key)}; "
@@ -360,20 +411,50 @@ def _format_of(name: str) -> FileFormat:
     return _SUFFIX_FORMATS[suffix]
 
 
-class _DecimalSafeLoader(yaml.SafeLoader):
-    """YAML's SafeLoader, but ``40.00`` is read as the exact ``Decimal('40.00')``."""
+_YAML_PLAIN_INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_YAML_PLAIN_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
-def _construct_yaml_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
-    text = loader.construct_scalar(node).replace("_", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return float(text)  # .inf / .nan: rejected later by the decimal hook with its path
-    return number if number.is_finite() else float(text)
+class _StrictSafeLoader(yaml.SafeLoader):
+    """YAML's SafeLoader, made exact and strict for declaration files.
+
+    Numbers are read only when written plainly (``40.00`` → ``Decimal('40.00')``, ``2021`` →
+    2021); YAML 1.1 forms that would silently change a value (``0450`` octal, ``1:30``
+    sexagesimal, ``0x10``, ``1_000``) stay text, so the field's check reports them with their
+    path. ``.inf`` and ``.nan`` become floats, which no field accepts. A key written twice in one
+    mapping is an error.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if isinstance(key, str | int) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}: a later value would hide an earlier one",
+                    key_node.start_mark,
+                )
+            seen.add(key if isinstance(key, str | int) else id(key))
+        return super().construct_mapping(node, deep=deep)
 
 
-_DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_yaml_decimal)
+def _construct_yaml_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    text = loader.construct_scalar(node)
+    return int(text) if _YAML_PLAIN_INTEGER.fullmatch(text) else _AmbiguousYamlNumber(text)
+
+
+def _construct_yaml_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    text = loader.construct_scalar(node)
+    if _YAML_PLAIN_DECIMAL.fullmatch(text):
+        return Decimal(text)
+    lowered = text.lower()
+    if lowered in (".nan", ".inf", "+.inf", "-.inf"):
+        return float(lowered.replace(".", ""))
+    return _AmbiguousYamlNumber(text)
+
+
+_StrictSafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_yaml_int)
+_StrictSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_yaml_float)
 
 
 class _ExactSafeDumper(yaml.SafeDumper):
@@ -411,13 +492,13 @@ def _parse_json(text: str, name: str, line_offset: int = 0) -> object:
             column=error.colno,
         )
     except ValueError as error:
-        problem = Problem(message=f"invalid JSON: {error}", line=line_offset or None)
+        problem = Problem(message=f"invalid JSON: {error}", line=line_offset + 1)
     raise DeclarationError([problem], file=name)
 
 
 def _parse_yaml(text: str, name: str) -> object:
     try:
-        return yaml.load(text, Loader=_DecimalSafeLoader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictSafeLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         problem = Problem(
@@ -430,21 +511,19 @@ def _parse_yaml(text: str, name: str) -> object:
     raise DeclarationError([problem], file=name)
 
 
-def _documents(text: str, name: str, file_format: FileFormat) -> Iterator[tuple[object, str, int]]:
-    """Each declaration's raw data with its JSON path and (for JSON Lines) its line."""
-    if file_format == "jsonl":
-        # split on "\n" only: str.splitlines() would also split inside strings at U+0085 etc.
-        for number, line in enumerate(text.split("\n"), start=1):
-            if line.strip():
-                yield _parse_json(line, name, line_offset=number - 1), "", number
-        return
+def _documents(text: str, name: str, file_format: FileFormat) -> Iterator[tuple[object, str]]:
+    """Each declaration's raw data with its JSON path, for a JSON or YAML document."""
     data = _parse_yaml(text, name) if file_format == "yaml" else _parse_json(text, name)
     if isinstance(data, list):
         for index, item in enumerate(data):
-            yield item, f"[{index}]", 0
+            yield item, f"[{index}]"
     elif isinstance(data, Mapping) and "kind" not in data:
-        extra = sorted(set(data) - {"declarations", "$schema"})
-        if extra or not isinstance(data.get("declarations"), list):
+        extra = sorted(map(str, set(data) - {"declarations", "$schema"}))
+        declarations = data.get("declarations")
+        if not isinstance(data.get("$schema", ""), str):
+            raise DeclarationError([Problem(path="$schema", message="expected text, got "
+                                            + _describe(data["$schema"]))], file=name)
+        if extra or not isinstance(declarations, list):
             message = (
                 f"unknown top-level key(s) {extra}" if extra else '"declarations" must be a list'
             )
@@ -453,27 +532,45 @@ def _documents(text: str, name: str, file_format: FileFormat) -> Iterator[tuple[
                          'or one declaration with "kind"')],
                 file=name,
             )
-        for index, item in enumerate(data["declarations"]):
-            yield item, f"declarations[{index}]", 0
+        for index, item in enumerate(declarations):
+            yield item, f"declarations[{index}]"
     else:
-        yield data, "", 0
+        yield data, ""
+
+
+def _read_lines(text: str, name: str) -> LoadResult:
+    """JSON Lines: every line on its own, so a bad line never hides the lines after it."""
+    declarations: list[Declaration] = []
+    errors: list[DeclarationError] = []
+    # split on "\n" only: str.splitlines() would also split inside strings at U+0085 etc.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = _parse_json(line, name, line_offset=number - 1)
+            declarations.append(structure_declaration(data, file=name))
+        except DeclarationError as error:
+            errors.append(DeclarationError(
+                [problem if problem.line else attrs.evolve(problem, line=number)
+                 for problem in error.problems],
+                file=name,
+            ))
+    return LoadResult(tuple(declarations), tuple(errors))
 
 
 def _read(text: str, name: str, file_format: FileFormat) -> LoadResult:
+    text = text.removeprefix("\ufeff")
+    if file_format == "jsonl":
+        return _read_lines(text, name)
     declarations: list[Declaration] = []
     errors: list[DeclarationError] = []
     try:
-        for data, path, line in _documents(text, name, file_format):
+        for data, path in _documents(text, name, file_format):
             try:
                 declarations.append(structure_declaration(data, path=path, file=name))
             except DeclarationError as error:
-                if line:
-                    error = DeclarationError(
-                        [attrs.evolve(problem, line=line) for problem in error.problems],
-                        file=name,
-                    )
                 errors.append(error)
-    except DeclarationError as error:  # the file itself could not be parsed
+    except DeclarationError as error:  # the document itself could not be parsed
         errors.append(error)
     return LoadResult(tuple(declarations), tuple(errors))
 
@@ -560,7 +657,8 @@ def _field_schema(field_type: object, defs: dict[str, Any]) -> dict[str, Any]:
     if getattr(field_type, "__origin__", None) is Literal:
         return {"enum": list(getattr(field_type, "__args__", ()))}
     if isinstance(field_type, type) and issubclass(field_type, enum.Enum):
-        return {"enum": [member.value for member in field_type]}
+        spellings = _ENUM_SPELLINGS.get(field_type, {})
+        return {"enum": [member.value for member in field_type] + list(spellings)}
     if isinstance(field_type, type) and attrs.has(field_type):
         _class_schema(field_type, defs)
         reference = {"$ref": f"#/$defs/{field_type.__name__}"}
