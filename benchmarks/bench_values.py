@@ -1,11 +1,13 @@
 """Throughput of ``indicator_rules.values.parse_value`` on realistic 指标值 cells.
 
 Run: ``.venv/bin/python benchmarks/bench_values.py``. Reports cold (cache cleared before each
-run) and warm (every value already cached) throughput in values/s, median of several runs.
+run) and warm (every value already cached) throughput in values/s, median of several runs, and
+the cold figure after ``gc.freeze()`` (see docs/values.md, "Grammar and performance").
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import statistics
 import time
@@ -106,6 +108,15 @@ def main() -> None:
     )
     print(
         f"warm (all cached):                           {statistics.median(warm):>10,.0f} values/s"
+    )
+    # Diagnostic: the same cold run with import-time objects hidden from the garbage collector,
+    # which separates the parser's own cost from full collections walking the package's objects.
+    gc.freeze()
+    frozen = [_throughput(unique, clear=True) for _ in range(RUNS)]
+    gc.unfreeze()
+    print(
+        f"cold, distinct, after gc.freeze():               "
+        f"{statistics.median(frozen):>10,.0f} values/s"
     )
 
 

@@ -10,6 +10,8 @@ import pytest
 import indicator_rules.values as values
 from indicator_rules.values import (
     Comparator,
+    ParsedValue,
+    PartialDate,
     Target,
     UnitKind,
     describe_value,
@@ -31,9 +33,12 @@ VALUE_KEYS = [
 
 
 def test_every_public_name_is_importable_and_documented() -> None:
-    assert values.__all__ == sorted(values.__all__)
+    # ruff's RUF022 order: CONSTANTS, then Classes, then functions, each alphabetical
+    assert values.__all__ == sorted(
+        values.__all__, key=lambda name: (not name.isupper(), not name[0].isupper(), name)
+    )
     for name in values.__all__:
-        assert getattr(values, name).__doc__ or name == "CACHE_SIZE"
+        assert getattr(values, name).__doc__ or name in ("CACHE_SIZE", "MONEY_TO_WAN")
 
 
 def _targets_of(data: dict[str, object]) -> list[dict[str, object]]:
@@ -86,8 +91,8 @@ def test_json_dumps_with_the_stdlib(text: str) -> None:
 def test_json_of_dates_grade_and_reason() -> None:
     ranged = value_to_json(parse_value("2023.07-2024.01"))
     assert ranged["date_range"] == {
-        "start": {"year": 2023, "month": 7, "day": 1, "end_of_month": False},
-        "end": {"year": 2024, "month": 1, "day": 31, "end_of_month": False},
+        "start": {"year": 2023, "month": 7, "day": 1, "end_of_month": False, "year_offset": 0},
+        "end": {"year": 2024, "month": 1, "day": 31, "end_of_month": False, "year_offset": 0},
     }
     assert ranged["dated"] is True
     assert ranged["years"] == [2023, 2024]
@@ -111,10 +116,34 @@ def test_json_of_dates_grade_and_reason() -> None:
         ("2021年12月底前", "未量化；截止：2021年12月31日前"),
         ("按月发放", "未量化；频次：每月"),
         ("长期坚持", "未量化：未找到数值、等级、日期或频次"),
+        ("≤-5%", "≤ -5 %"),
+        ("50%±5%", "45–55 %"),
+        ("2/3以上", "≥ 66.67 %（约数）"),
+        ("三分之一", "≈ 33.33 %"),
+        ("次年3月", "未量化；截止：次年3月31日前"),
+        ("数千人", "未量化：“数千”不是数值"),
     ],
 )
 def test_describe_value(text: str, line: str) -> None:
     assert describe_value(parse_value(text)) == line
+
+
+def test_json_of_a_next_year_deadline() -> None:
+    data = value_to_json(parse_value("次年3月"))
+    assert data["deadline"] == {
+        "year": None,
+        "month": 3,
+        "day": 31,
+        "end_of_month": False,
+        "year_offset": 1,
+    }
+
+
+def test_next_year_deadline_is_after_the_project_year() -> None:
+    deadline = parse_value("次年3月底前").deadline
+    assert deadline == PartialDate(month=3, day=31, year_offset=1)
+    assert deadline.latest(2021).isoformat() == "2022-03-31"
+    assert PartialDate(year=2021, month=3, year_offset=1).latest(2030).isoformat() == "2021-03-31"
 
 
 def test_describe_mentions_suspicions() -> None:
@@ -132,6 +161,10 @@ def test_describe_mentions_suspicions() -> None:
         (Target(Comparator.EQ, Decimal("26.00")), "26.00"),
         (Target(Comparator.LE, Decimal(65), unit="万元"), "≤65万元"),
         (Target(Comparator.LT, Decimal(5), unit="%", period="年"), "全年<5%"),
+        (Target(Comparator.LE, Decimal(-5), unit="%"), "≤-5%"),
+        (Target(Comparator.EQ, Decimal("-3.5"), unit="%"), "-3.5%"),
+        (Target(Comparator.GE, Decimal(-5), upper=Decimal(-3), unit="次"), "-5至-3次"),
+        (Target(Comparator.GE, Decimal(-5), upper=Decimal(3), unit="%"), "-5%至3%"),
     ],
 )
 def test_render_target(target: Target, text: str) -> None:
@@ -177,8 +210,46 @@ def test_amount_ignores_non_money_targets_next_to_money() -> None:
 def test_target_amount_in_wan() -> None:
     assert Target(Comparator.EQ, Decimal(3), unit="次").amount_in_wan() is None
     assert Target(Comparator.EQ, Decimal(8)).amount_in_wan("千元") == Decimal("0.8")
+    assert Target(Comparator.EQ, Decimal(8)).amount_in_wan(" 元 ") == Decimal("0.0008")
     with pytest.raises(ValueError, match="not a money unit"):
         Target(Comparator.EQ, Decimal(8)).amount_in_wan("个")
+
+
+@pytest.mark.parametrize("unit", ["个", "", "美元", "万元/人", "wan"])
+@pytest.mark.parametrize(
+    "owner",
+    [
+        Target(Comparator.EQ, Decimal(8)),
+        Target(Comparator.EQ, Decimal(8), unit="万元"),
+        Target(Comparator.EQ, Decimal(8), unit="次"),
+        parse_value("30万元"),
+        parse_value("3次"),
+        parse_value("合格"),
+    ],
+    ids=["bare", "money", "count", "value-money", "value-count", "value-grade"],
+)
+def test_unknown_form_money_unit_always_raises(owner: Target | ParsedValue, unit: str) -> None:
+    with pytest.raises(ValueError, match=r"not a money unit: .*expected one of 元、千元、万元"):
+        owner.amount_in_wan(unit)
+
+
+def test_non_text_form_money_unit_raises_value_error() -> None:
+    bad: object = None
+    with pytest.raises(ValueError, match="not a money unit: None"):
+        parse_value("30万元").amount_in_wan(bad)  # type: ignore[arg-type]
+
+
+def test_money_to_wan_is_exported_and_read_only() -> None:
+    assert dict(values.MONEY_TO_WAN) == {
+        "元": Decimal("0.0001"),
+        "千元": Decimal("0.1"),
+        "万元": Decimal(1),
+        "万": Decimal(1),
+        "亿元": Decimal(10000),
+        "亿": Decimal(10000),
+    }
+    with pytest.raises(TypeError):
+        values.MONEY_TO_WAN["美元"] = Decimal(1)  # type: ignore[index]
 
 
 def test_unit_kinds() -> None:

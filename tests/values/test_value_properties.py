@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import attrs
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from indicator_rules.values import (
@@ -23,7 +23,16 @@ UNITS = (None, *sorted(UNIT_KINDS))
 
 
 def decimals() -> st.SearchStrategy[Decimal]:
-    """Non-negative decimals as people write them: up to 9 digits, up to 4 decimal places."""
+    """Decimals as people write them: up to 9 digits, up to 4 decimal places, either sign."""
+    return st.builds(
+        lambda number, negative: -number if negative and number else number,
+        non_negative_decimals(),
+        st.booleans(),
+    )
+
+
+def non_negative_decimals() -> st.SearchStrategy[Decimal]:
+    """Non-negative decimals: up to 9 digits, up to 4 decimal places."""
     return st.builds(
         lambda integer, places, fraction: (
             Decimal(f"{integer}.{fraction:0{places}d}") if places else Decimal(integer)
@@ -42,13 +51,13 @@ def targets(draw: st.DrawFn) -> Target:
     number = draw(decimals())
     upper = None
     if comparator is not Comparator.APPROX and draw(st.booleans()):
-        upper = number + draw(decimals())
+        upper = number + draw(non_negative_decimals())
     unit = draw(st.sampled_from(UNITS))
     if unit == "年" and upper is None:
-        # 2021年 is a year, not a count of years
-        assume(not (number == number.to_integral_value() and 1900 <= number <= 2099))
+        # 2021年 is a year, not a count of years (and -2021年 is a minus sign before a year)
+        assume(not (number == number.to_integral_value() and 1900 <= abs(number) <= 2099))
     if unit == "年" and upper is not None:
-        assume(not (1900 <= number <= 2099 and 1900 <= upper <= 2099))
+        assume(not (1900 <= abs(number) <= 2099 and 1900 <= abs(upper) <= 2099))
     period = draw(st.sampled_from((None, *PERIODS)))
     return Target(
         comparator=comparator, number=number, upper=upper, unit=unit, period=period, approx=approx
@@ -60,6 +69,10 @@ def _comparable(target: Target) -> Target:
 
 
 @given(targets())
+@example(Target(Comparator.LE, Decimal(-5), unit="%"))
+@example(Target(Comparator.GE, Decimal("-5.5"), upper=Decimal(-3), unit="次", period="季度"))
+@example(Target(Comparator.GT, Decimal(-1000), unit="个", approx=True))
+@example(Target(Comparator.APPROX, Decimal(-20), unit="万元", approx=True, period="年"))
 def test_rendered_target_parses_back(target: Target) -> None:
     text = render_target(target)
     parsed = parse_value(text)
@@ -176,6 +189,22 @@ FRAGMENTS = (
     "元/人·月",
     "二100",
     "292%",
+    "-5%",
+    "-",
+    "±",
+    "/",
+    "2/3",
+    "三分之一",
+    "千分之",
+    "千余",
+    "近千",
+    "上千",
+    "数千",
+    "次年",
+    "12.31前",
+    "2021-12-31",
+    "2022-06",
+    "1，200",
     "99999999999999999999",
     "0.000000001",
     "\x00",
@@ -197,7 +226,6 @@ def _check_invariants(text: str) -> None:
         start, end = target.span
         assert previous_end <= start < end <= len(text)
         previous_end = end
-        assert target.number >= 0
         assert target.upper is None or target.upper >= target.number
     assert parsed.quantified is bool(parsed.targets)
     assert (parsed.reason is None) is bool(
@@ -265,4 +293,4 @@ def test_unit_kind_and_yearly_are_consistent(target: Target) -> None:
         assert target.yearly is None
     else:
         assert target.yearly is not None
-        assert target.yearly >= target.number
+        assert abs(target.yearly) >= abs(target.number)

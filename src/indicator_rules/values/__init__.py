@@ -15,10 +15,11 @@ from indicator_rules.values._result import (
     PartialDate,
     Target,
 )
-from indicator_rules.values._units import UnitKind
+from indicator_rules.values._units import MONEY_TO_WAN, UnitKind
 
 __all__ = [
     "CACHE_SIZE",
+    "MONEY_TO_WAN",
     "Comparator",
     "DateRange",
     "ParsedValue",

@@ -50,6 +50,9 @@ LEAD_COMPARATORS: dict[str, Comparator] = {
 #: Approximation words written before the number (约20万元); they give ``≈``.
 LEAD_APPROX = ("约为", "大约", "大概", "约", "近", "≈")
 
+#: 上 before a bare magnitude (上千人, 上万元): at least about that many (``>=``, approx).
+LEAD_AT_LEAST_ABOUT = "上"
+
 #: Words written after the number and unit.
 SUFFIX_COMPARATORS: dict[str, Comparator] = {
     "及以上": Comparator.GE, "或以上": Comparator.GE, "以上": Comparator.GE,
@@ -71,9 +74,13 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 ARABIC_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
-CHINESE_NUMBER = "[零〇一二两三四五六七八九十百千]+(?:[万亿][零〇一二两三四五六七八九十百千]+)*"
+CHINESE_NUMBER = (
+    "(?:[零〇一二两三四五六七八九十百千]+(?:[万亿][零〇一二两三四五六七八九十百千]+)*|[万亿])"
+)
 PERIOD_ALTERNATION = _alternation(PERIOD_WORDS)
-LEAD_ALTERNATION = _alternation([*LEAD_COMPARATORS, *LEAD_APPROX])
+LEAD_ALTERNATION = (
+    _alternation([*LEAD_COMPARATORS, *LEAD_APPROX]) + f"|{LEAD_AT_LEAST_ABOUT}(?=[百千万亿])"
+)
 
 
 def _regex(pattern: str, name: str) -> pp.ParserElement:
@@ -86,9 +93,13 @@ def _match(pattern: str, name: str) -> pp.ParserElement:
     return pp.Regex(pattern, as_match=True).set_name(name)
 
 
-def _number(tag: str) -> str:
-    """Arabic digits or a Chinese numeral, as named groups ``{tag}_arabic`` / ``{tag}_chinese``."""
-    return rf"(?:(?P<{tag}_arabic>{ARABIC_NUMBER})|(?P<{tag}_chinese>{CHINESE_NUMBER}))"
+def _number(tag: str, *, signed: bool = True) -> str:
+    """Arabic digits or a Chinese numeral, as named groups ``{tag}_arabic`` / ``{tag}_chinese``.
+
+    A minus sign written directly before the digits is group ``{tag}_sign`` (-5%, ≤-5%).
+    """
+    sign = rf"(?P<{tag}_sign>-)?" if signed else ""
+    return rf"(?:{sign}(?P<{tag}_arabic>{ARABIC_NUMBER})|(?P<{tag}_chinese>{CHINESE_NUMBER}))"
 
 
 def _measure(tag: str) -> str:
@@ -103,6 +114,7 @@ def _measure(tag: str) -> str:
 
 _MORE = "余|多"
 _RANGE_SEP = "-|~|至|到"
+_PLUS_MINUS = r"±|\+/?-"
 _SUFFIX = (
     r"(?:\((?:含|包含)\))?(?:"
     + _alternation(k for k in SUFFIX_COMPARATORS if k != "内")
@@ -115,12 +127,17 @@ LEAD = (
     rf"(?:(?P<lead1>{LEAD_ALTERNATION})\s*)?(?:(?P<lead2>{LEAD_ALTERNATION})\s*)?"
 )
 
-#: 3-5次, 90%-95%, 1000余个, 1.2万人次, 20 万元, 百分之九十五: a number with its unit, or a range.
+#: 3-5次, 90%-95%, 1000余个, 1.2万人次, 20 万元, 50%±5%: a number with its unit, or a range;
+#: 百分之九十五, 千分之五, 三分之一, 2/3: a ratio.
 QUANTITY = (
-    rf"(?:(?P<percent_word>百分之)\s*{_number('pct')}"
+    rf"(?:(?P<percent_word>百分之|千分之|万分之|(?P<fraction_den>[二三四五六七八九十])分之)"
+    rf"\s*{_number('pct', signed=False)}"
+    r"|(?P<afrac_num>[1-9])/(?P<afrac_den>10|[1-9])(?![\d./])"
     rf"|{_number('low')}(?:\s*(?P<more>{_MORE}))?(?:\s*{_measure('low')})?"
     rf"(?:\s*(?P<range>{_RANGE_SEP})\s*{_number('high')}"
-    rf"(?:\s*(?P<high_more>{_MORE}))?(?:\s*{_measure('high')})?)?)"
+    rf"(?:\s*(?P<high_more>{_MORE}))?(?:\s*{_measure('high')})?"
+    rf"|\s*(?P<plus_minus>{_PLUS_MINUS})\s*{_number('tol', signed=False)}"
+    rf"(?:\s*{_measure('tol')})?)?)"
 )
 
 #: /季度 以上: an optional frequency after the unit, then an optional 以上/以内/左右/余.
@@ -146,10 +163,12 @@ TARGET_START = re.compile(
         (
             PERIOD_ALTERNATION,
             LEAD_ALTERNATION,
-            "百分之",
+            "[百千万]分之",
             r"%(?=\s*[≥≤=<>])",
-            r"(?<![0-9A-Za-z.第])(?<!\d,)(?<!\d:)\d",
-            "(?<![零〇一二两三四五六七八九十百千万亿第])[零〇一二两三四五六七八九十百千]",
+            r"(?<![0-9A-Za-z.第%‰/])(?<!\d,)(?<!\d:)-(?=\d)",
+            r"(?<![0-9A-Za-z.第/])(?<!\d,)(?<!\d:)\d",
+            "(?<![零〇一二两三四五六七八九十百千万亿第数几])[零〇一二两三四五六七八九十百千]",
+            "(?<![零〇一二两三四五六七八九十百千万亿第数几])[万亿](?=\\s*[余多])",
         )
     )
 )
@@ -164,6 +183,11 @@ DAY = (
 )
 _SEP = r"\s*(?:-|~|至|到)\s*"
 _MARKER = r"(?:\s*(?P<marker>之前|以前|前|为止|止|以内|内))?"
+_BEFORE = r"(?P<marker>之前|以前|前|为止|止)"
+_NEXT_YEAR = r"(?P<next>次年|翌年|明年|下一年|第二年)"
+#: 年底/年末/年内 without a year are deadlines only when no number comes before: 2年内 is a
+#: duration (≤ 2 年), not "before the end of the year".
+_NO_COUNT_BEFORE = r"(?<![\d零〇一二两三四五六七八九十百千半几数])"
 
 
 def _cn_date(tag: str) -> str:
@@ -175,9 +199,10 @@ def _cn_date(tag: str) -> str:
 
 
 def _dotted_date(tag: str) -> str:
+    """2023.07, 2023.7.1, 2023/07/01, 2023-07-01 (ISO-style dates of system exports)."""
     return (
-        rf"(?P<{tag}y>{YEAR})[./](?P<{tag}m>1[0-2]|0[1-9]|[1-9])"
-        rf"(?:[./](?P<{tag}d>3[01]|[12]\d|0?[1-9]))?(?![\d万元亿%])"
+        rf"(?P<{tag}y>{YEAR})[./-](?P<{tag}m>1[0-2]|0[1-9]|[1-9])"
+        rf"(?:[./-](?P<{tag}d>3[01]|[12]\d|0?[1-9]))?(?![\d万元亿%])"
     )
 
 
@@ -201,15 +226,24 @@ deadline = (
     )
     | _match(rf"(?P<m>{MONTH})\s*月\s*(?P<marker>之前|以前|前|为止|止)", "month")
     | _match(
-        rf"(?P<y>{YEAR})[./](?P<m>1[0-2]|0?[1-9])[./](?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])"
+        rf"(?P<y>{YEAR})[./-](?P<m>1[0-2]|0?[1-9])[./-](?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])"
         + _MARKER,
         "dotted date",
     )
+    | _match(rf"(?P<y>{YEAR})[./-](?P<m>1[0-2]|0?[1-9])\s*{_BEFORE}", "dotted month")
+    | _match(rf"(?P<y>{YEAR})-(?P<m>1[0-2]|0[1-9])(?![\d.万元亿%])" + _MARKER, "iso month")
     | _match(
-        rf"(?P<y>{YEAR})[./](?P<m>1[0-2]|0?[1-9])\s*(?P<marker>之前|以前|前|为止|止)",
-        "dotted month",
+        rf"(?<![\d.])(?P<m>1[0-2]|0?[1-9])[./](?P<d>3[01]|[12]\d|0?[1-9])\s*{_BEFORE}",
+        "dotted month day",
     )
-    | _match(rf"(?:(?P<y>{YEAR})\s*)?年\s*(?P<yearend>底|末|内)" + _MARKER, "year end")
+    | _match(
+        rf"{_NEXT_YEAR}\s*(?:(?P<m>{MONTH})\s*月\s*"
+        rf"(?:(?P<d>{DAY})\s*[日号]|(?P<eom>底|末)|(?P<xun>上旬|中旬|下旬))?"
+        rf"|年?\s*(?P<yearend>底|末))" + _MARKER,
+        "next year",
+    )
+    | _match(rf"(?P<y>{YEAR})\s*年\s*(?P<yearend>底|末|内)" + _MARKER, "year end")
+    | _match(rf"{_NO_COUNT_BEFORE}年\s*(?P<yearend>底|末|内)" + _MARKER, "year end")
     | _match(rf"(?:(?P<y>{YEAR})\s*年\s*)?(?P<half>上半年|下半年)" + _MARKER, "half year")
     | _match(
         rf"(?:(?P<y>{YEAR})\s*年\s*)?第?(?P<quarter>[一二三四1-4])季度\s*(?:末|底)" + _MARKER,
@@ -224,5 +258,15 @@ date_mention = pp.Located(date_range | deadline | bare_year).set_name("date").pa
 
 #: Where a date may start.
 DATE_START = re.compile(
-    rf"(?<![\d.]){YEAR}(?=\s*[年./\-~至到])|(?<![\d十.])(?:{MONTH})\s*月|年\s*[底末内]|[上下]半年|第?[一二三四1-4]季度"
+    "|".join(
+        (
+            rf"(?<![\d.]){YEAR}(?=\s*[年./\-~至到])",
+            rf"(?<![\d十.])(?:{MONTH})\s*月",
+            rf"{_NO_COUNT_BEFORE}年\s*[底末内]",
+            r"[上下]半年",
+            r"第?[一二三四1-4]季度",
+            r"(?<![\d.])(?:1[0-2]|0?[1-9])[./]\d{1,2}\s*(?:之前|以前|前|为止|止)",
+            r"次年|翌年|明年|下一年|第二年",
+        )
+    )
 )

@@ -22,7 +22,7 @@ def _normalisation_table() -> dict[int, str]:
     for source, target in {
         "≧": "≥", "⩾": "≥", "≦": "≤", "⩽": "≤", "〜": "~", "∼": "~",
         "—": "-", "–": "-", "―": "-", "‐": "-", "‑": "-", "﹣": "-", "﹪": "%", "﹤": "<",
-        "﹥": ">", "﹦": "=",
+        "﹥": ">", "﹦": "=", "−": "-",
     }.items():
     # fmt: on
         table[ord(source)] = target
@@ -61,6 +61,9 @@ CHINESE_DIGITS: dict[str, int] = {
     "九": 9,
 }
 
+#: A magnitude written alone as a number (千余人, 近万人, 上千人).
+_BARE_MAGNITUDES: dict[str, int] = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
 _D = "[一二两三四五六七八九]"
 _SECTION = re.compile(
     rf"[零〇]?(?:(?P<qian>{_D})千)?[零〇]?(?:(?P<bai>{_D})百)?[零〇]?"
@@ -96,6 +99,8 @@ def chinese_to_int(numeral: str) -> int | None:
     """
     if numeral in ("零", "〇"):
         return 0
+    if numeral in _BARE_MAGNITUDES:
+        return _BARE_MAGNITUDES[numeral]  # 千余人, 近万人: the magnitude alone is 1 of it
     total = 0
     rest = numeral
     for big, factor in (("亿", 100_000_000), ("万", 10_000)):

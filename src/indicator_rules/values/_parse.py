@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 import re
@@ -9,11 +10,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
+import attrs
 import pyparsing as pp
 
 from indicator_rules.values._grammar import (
     DATE_START,
     LEAD_APPROX,
+    LEAD_AT_LEAST_ABOUT,
     LEAD_COMPARATORS,
     SUFFIX_COMPARATORS,
     SYMBOL_COMPARATORS,
@@ -38,6 +41,7 @@ from indicator_rules.values._units import (
     BARE_MONEY_UNITS,
     PER_PERIOD_SUFFIXES,
     PERIOD_WORDS,
+    WRITTEN_UNITS,
 )
 
 #: How many distinct cell texts ``parse_value`` remembers (a batch of forms repeats many values).
@@ -55,12 +59,15 @@ _NOT_A_COUNT_AFTER = frozenset("号级届版楼栋路期代类型")
 _OPENING_BRACKETS = frozenset("〔[【(")
 _CLOSING_BRACKETS = frozenset("〕]】)")
 _POWERS_OF_TEN = {"百": 2, "千": 3, "万": 4, "亿": 8}
+_BARE_MAGNITUDES = frozenset(_POWERS_OF_TEN)
+_HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
 
 _FREQUENCY_WORDS = {word: period for word, period in PERIOD_WORDS.items() if word[0] in "每按"}
 _FREQUENCY = re.compile("|".join(sorted(_FREQUENCY_WORDS, key=len, reverse=True)))
 _PERIOD = re.compile("|".join(sorted(PERIOD_WORDS, key=len, reverse=True)))
 
-#: Words that imply a number (REFERENCE §c1 "all / none"), read only when the cell has no
+#: Words that imply a number (REFERENCE §c1 "all / none"), read only when their clause has no
 #: explicit number: full coverage → = 100 %, nothing happening → = 0.
 _IMPLIED = re.compile(
     r"(?P<all>全覆盖|全部覆盖|应保尽保|应发尽发|应享尽享|一个不落|无一遗漏|"
@@ -92,7 +99,14 @@ _GRADE = re.compile(
 )
 _GRADE_NOISE = re.compile(r"[\s，,。.；;:：!！?？、()（）\[\]【】“”\"'‘’《》<>…·\-_/]+")
 
-_VAGUE_AMOUNT = re.compile("一批|若干|多个|几个|几次|部分|大量|一定")
+_VAGUE_AMOUNT = re.compile("一批|若干|多个|几个|几次|部分|大量|一定|[数几][十百千万]")
+#: Clause breaks for implied words: punctuation and spaces (“全覆盖,不落 1 个 实现…”).
+_CLAUSE_BREAK = re.compile(r"[，,；;。!?！？、：:\s]")
+#: 1，200万元: a Chinese comma between 1–3 digits and exactly 3 digits separates thousands.
+_FULL_WIDTH_THOUSANDS = re.compile(r"(?<![\d.,，])\d{1,3}(?:，\d{3})+(?!\d|，\d)")
+#: A number with its unit right before a dash (3次-5人): the dash is not a minus sign.
+_NUMBER_BEFORE = re.compile(rf"\d\s*(?:{'|'.join(map(re.escape, WRITTEN_UNITS))}|[万亿千百])?\s*$")
+_COMMA_BETWEEN_DIGITS = re.compile(r"(?<![\d.])\d++(?:\.\d++)?，\d++(?:\.\d++)?")
 _OCR_EQUALS = re.compile(r"(?<![零〇一二两三四五六七八九十百千万亿])二\s*(?=\d)(\d+(?:\.\d+)?%?)")
 _WHOLE_YEAR = re.compile(r"^(?P<y>(?:19|20)\d{2})年度?(?:完成|内|前)?$")
 
@@ -175,7 +189,21 @@ def _last_day(year: int | None, month: int | None) -> tuple[int | None, bool]:
     return calendar.monthrange(year, month)[1], False
 
 
-def _deadline(match: re.Match[str]) -> PartialDate:
+def _deadline(match: re.Match[str]) -> PartialDate | None:
+    """The deadline of a date match, or None when the day does not exist (2.30前)."""
+    date = _deadline_as_written(match)
+    if (
+        date.month is not None
+        and date.day is not None
+        and date.day > calendar.monthrange(date.year or 2000, date.month)[1]
+    ):
+        return None  # 2000 is a leap year: 2月29日 of an unknown year is allowed
+    if _group(match, "next"):
+        return attrs.evolve(date, year_offset=1)  # 次年3月: the year after the project year
+    return date
+
+
+def _deadline_as_written(match: re.Match[str]) -> PartialDate:
     year_text = _group(match, "y")
     year = int(year_text) if year_text else None
     if _group(match, "yearend") or _group(match, "half") == "下半年":
@@ -220,11 +248,11 @@ class _Dates:
         for begin, end in _scan(date_mention, DATE_START, work, self._add):
             self.work = self.work[:begin] + _BLANK * (end - begin) + self.work[end:]
 
-    def _add(self, begin: int, end: int, results: pp.ParseResults) -> tuple[int, int]:
-        self._read(results)
-        return begin, end
+    def _add(self, begin: int, end: int, results: pp.ParseResults) -> tuple[int, int] | None:
+        return (begin, end) if self._read(results) else None
 
-    def _read(self, results: pp.ParseResults) -> None:
+    def _read(self, results: pp.ParseResults) -> bool:
+        """Record a date match; False when it is not a real date (2.30前)."""
         if "range" in results:
             date_range = _date_range(_match_token(results))
             self.years.extend(y for y in (date_range.start.year, date_range.end.year) if y)
@@ -232,12 +260,15 @@ class _Dates:
                 self.date_range = date_range
         elif "deadline" in results:
             deadline = _deadline(_match_token(results))
+            if deadline is None:
+                return False
             if deadline.year is not None:
                 self.years.append(deadline.year)
             if self.deadline is None:
                 self.deadline = deadline
         else:
             self.years.append(int(_match_token(results)["y"]))
+        return True
 
 
 # --- targets -------------------------------------------------------------------------------
@@ -246,7 +277,8 @@ class _Dates:
 def _number(get: _Getter, tag: str) -> Decimal | None:
     arabic: str | None = get(f"{tag}_arabic")
     if arabic is not None:
-        return arabic_to_decimal(arabic)
+        number = arabic_to_decimal(arabic)
+        return -number if get(f"{tag}_sign") and number else number  # -0 is 0
     value = chinese_to_int(get(f"{tag}_chinese") or "")
     return None if value is None else Decimal(value)
 
@@ -274,6 +306,73 @@ def _scaled(get: _Getter, tag: str, number: Decimal) -> tuple[Decimal, str | Non
     return _times_power_of_ten(number, magnitude), unit
 
 
+def _range_ends(
+    get: _Getter, low: Decimal, high: Decimal
+) -> tuple[Decimal, Decimal, str | None] | None:
+    """Both ends of a range in one unit; a magnitude written on one end only is shared.
+
+    3万至5万元 → 3–5 万元 (万 of 万元), 1万-2万人次 → 10000–20000 人次, 1-2万人次 →
+    10000–20000 人次 (unless the scaled low end would exceed the high end: 500-2万人次).
+    """
+    low_magnitude, low_unit = get("low_magnitude"), _unit(get, "low")
+    high_magnitude, high_unit = get("high_magnitude"), _unit(get, "high")
+    if low_magnitude is not None and low_unit is None and high_unit is not None:
+        if high_magnitude is None and high_unit.startswith(low_magnitude):
+            return low, high, high_unit  # 3万至5万元, 5千至8千元: the magnitude is the unit's
+        low = _times_power_of_ten(low, low_magnitude)
+    else:
+        low, low_unit = _scaled(get, "low", low)
+    shared = high_magnitude if low_magnitude is None and low_unit is None else None
+    high, high_unit = _scaled(get, "high", high)
+    if shared is not None and high_unit != shared:
+        scaled_low = _times_power_of_ten(low, shared)
+        if scaled_low <= high:
+            low = scaled_low  # 1-2万人次: the 万 applies to both ends
+    if low_unit is not None and high_unit is not None and low_unit != high_unit:
+        return None
+    return min(low, high), max(low, high), high_unit if high_unit is not None else low_unit
+
+
+def _with_tolerance(
+    get: _Getter, number: Decimal, unit: str | None, tolerance: Decimal
+) -> tuple[Decimal, Decimal, str | None] | None:
+    """50%±5% → 45–55 %; 100万元±10% → 90–110 万元 (a % tolerance on another unit is relative)."""
+    tolerance, tolerance_unit = _scaled(get, "tol", tolerance)
+    if tolerance_unit in (None, unit) or unit == f"{tolerance_unit}元":
+        pass  # 50%±5%, 100±5, 100万元±5万
+    elif unit is None:
+        unit = tolerance_unit  # 50±5%
+    elif tolerance_unit == "%":
+        tolerance = abs(number) * tolerance / _HUNDRED  # 100万元±10%
+    else:
+        return None  # 100人±5次: the units disagree
+    return number - tolerance, number + tolerance, unit
+
+
+def _ratio(get: _Getter) -> tuple[Decimal, str, bool] | None:
+    """百分之九十五 → 95 %, 千分之五 → 5 ‰, 三分之一 / 1/3 → 33.33 % (rounded: True)."""
+    word = get("percent_word")
+    if word is None:
+        numerator, denominator = Decimal(get("afrac_num") or 0), Decimal(get("afrac_den") or 0)
+    else:
+        numerator_or_none = Decimal(100) if get("pct_chinese") == "百" else _number(get, "pct")
+        if numerator_or_none is None:
+            return None
+        numerator = numerator_or_none
+        if word == "百分之":
+            return numerator, "%", False
+        if word == "千分之":
+            return numerator, "‰", False
+        if word == "万分之":
+            return numerator / _HUNDRED, "%", False
+        denominator = Decimal(chinese_to_int(get("fraction_den") or "") or 0)
+    if not 0 < numerator < denominator:
+        return None  # 5/3, 三分之五: not a share of a whole
+    exact = numerator * _HUNDRED / denominator
+    rounded = exact.quantize(_CENT)
+    return (exact, "%", False) if rounded == exact else (rounded, "%", True)
+
+
 class _Reading:
     """One target match turned into plain fields, before the acceptance checks."""
 
@@ -286,6 +385,8 @@ class _Reading:
             if part is not None
         }
         self.chinese = self.has("low_chinese") or self.has("pct_chinese")
+        self.ratio = self.has("percent_word") or self.has("afrac_num")
+        self.rounded = False  # set by ``numbers`` for a ratio rounded to 0.01 % (1/3)
         self.has_lead = any(self.has(name) for name in ("lead1", "lead2", "period", "symbol"))
         self.has_unit = any(
             self.has(name) for name in ("low_unit", "low_unit2", "high_unit", "high_unit2")
@@ -294,7 +395,7 @@ class _Reading:
             any(self.has(name) for name in ("more", "high_more", "low_more2", "high_more2"))
             or self.get("suffix") == "余"
         )
-        self.ranged = self.has("range")
+        self.ranged = self.has("range") or self.has("plus_minus")
 
     def get(self, name: str) -> str | None:
         """A named group of the target's productions, or None when it did not match."""
@@ -306,13 +407,16 @@ class _Reading:
 
     def comparator_and_approx(self) -> tuple[Comparator, bool]:
         explicit: Comparator | None = None
-        approx = self.more
+        approx = self.more or self.rounded
         for name in ("lead1", "lead2"):
             word = self.get(name)
             if word is None:
                 continue
             if word in LEAD_APPROX:
                 approx = True
+            elif word == LEAD_AT_LEAST_ABOUT:  # 上千人: at least about a thousand
+                approx = True
+                explicit = explicit or Comparator.GE
             elif explicit is None:
                 explicit = LEAD_COMPARATORS[word]
         symbol = self.get("symbol")
@@ -342,31 +446,36 @@ class _Reading:
 
     def numbers(self) -> tuple[Decimal, Decimal | None, str | None] | None:
         get = self.get
-        if self.has("percent_word"):
-            percent = Decimal(100) if get("pct_chinese") == "百" else _number(get, "pct")
-            return None if percent is None else (percent, None, "%")
+        if self.ratio:
+            ratio = _ratio(get)
+            if ratio is None:
+                return None
+            number, unit, self.rounded = ratio
+            return number, None, unit
         low = _number(get, "low")
         if low is None:
             return None
         if self.has("percent_first"):
             return low, None, "%"
+        if self.has("range"):
+            high = _number(get, "high")
+            return None if high is None else _range_ends(get, low, high)
         low, low_unit = _scaled(get, "low", low)
-        if not self.ranged:
-            return low, None, low_unit
-        high = _number(get, "high")
-        if high is None:
-            return None
-        high, high_unit = _scaled(get, "high", high)
-        if low_unit is not None and high_unit is not None and low_unit != high_unit:
-            return None
-        low, high = min(low, high), max(low, high)
-        return low, high, high_unit if high_unit is not None else low_unit
+        if self.has("plus_minus"):
+            tolerance = _number(get, "tol")
+            return None if tolerance is None else _with_tolerance(get, low, low_unit, tolerance)
+        return low, None, low_unit
 
 
 def _chinese_acceptable(reading: _Reading, work: str, end: int) -> bool:
     """Be conservative with Chinese numerals: 一般, 统一, 十分, 一次性, 两个维护 are words."""
     numeral = reading.get("low_chinese") or ""
-    if reading.has("percent_word") or reading.has_lead:
+    if reading.has("percent_word"):
+        return True
+    if numeral in _BARE_MAGNITUDES:
+        # 千余人, 近千人, 上千人 are amounts; 百姓, 千家万户, 百万元 alone are not read
+        return reading.more or reading.has("lead1")
+    if reading.has_lead:
         return True
     if not reading.has_unit:
         return False
@@ -379,7 +488,7 @@ def _chinese_acceptable(reading: _Reading, work: str, end: int) -> bool:
 
 def _arabic_acceptable(reading: _Reading, work: str, begin: int, end: int) -> bool:
     """Reject numbers that are names or references: 5G, 101号, 〔2021〕, 8:30."""
-    if reading.has_unit or reading.has_lead or reading.has("percent_word"):
+    if reading.has_unit or reading.has_lead or reading.ratio:
         return True
     after = work[end] if end < len(work) else ""
     before = work[begin - 1] if begin > 0 else ""
@@ -411,6 +520,8 @@ class _TargetReader:
 
     def __call__(self, begin: int, end: int, results: pp.ParseResults) -> Target | None:
         work = self.work
+        if work[begin] == "-" and _NUMBER_BEFORE.search(work, max(0, begin - 12), begin):
+            return None  # 3次-5人: a dash right after a number is not a minus sign
         reading = _Reading(results)
         if reading.chinese:
             if not _chinese_acceptable(reading, work, end):
@@ -440,6 +551,39 @@ class _TargetReader:
 
 def _targets(work: str, text: str) -> list[Target]:
     return _scan(target, TARGET_START, work, _TargetReader(work, text))
+
+
+def _standalone_implied(implied: list[Target], targets: list[Target], work: str) -> list[Target]:
+    """Implied targets whose clause holds no explicit target, neighbours of one kind merged.
+
+    A clause runs up to the nearest punctuation or space. “全覆盖,不落 1 个 实现 1000 余个…”
+    keeps one = 100 % (全覆盖 and 不落 1 个 say the same thing); in “控制 100%不发生” the
+    不发生 shares its clause with 100 % and is dropped.
+    """
+    if not implied:
+        return []
+    breaks = [match.start() for match in _CLAUSE_BREAK.finditer(work)]
+    target_ends = [found.span[1] for found in targets]  # spans are ordered and disjoint
+    kept: list[Target] = []
+    for candidate in implied:
+        begin, end = candidate.span
+        index = bisect.bisect_left(breaks, begin)
+        clause_start = breaks[index - 1] + 1 if index else 0
+        index = bisect.bisect_left(breaks, end)
+        clause_end = breaks[index] if index < len(breaks) else len(work)
+        first_after = bisect.bisect_right(target_ends, clause_start)
+        if first_after < len(targets) and targets[first_after].span[0] < clause_end:
+            continue  # an explicit number in the same clause: 控制 100%不发生
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and (previous.number, previous.unit) == (candidate.number, candidate.unit)
+            and not _CLAUSE_BREAK.sub("", work[previous.span[1] : begin])
+        ):
+            kept[-1] = attrs.evolve(previous, span=(previous.span[0], end))
+        else:
+            kept.append(candidate)
+    return kept
 
 
 def _implied(work: str) -> tuple[list[Target], str]:
@@ -487,8 +631,11 @@ def _suspicions(work: str, targets: list[Target]) -> list[str]:
             meant = target_found.number - (200 if target_found.number < 300 else 2000)
             notes.append(f"“{written}”疑为“≥{meant}%”的识别错误（“≥”被识别为“2”）")
     for match in _OCR_EQUALS.finditer(work):
+        notes.append(f"“{match.group(0)}”疑为“={match.group(1)}”的识别错误（“=”被识别为“二”）")
+    for match in _COMMA_BETWEEN_DIGITS.finditer(work):
         notes.append(
-            f"“{match.group(0)}”疑为“={match.group(1)}”的识别错误（“=”被识别为“二”）"
+            f"“{match.group(0)}”中的“，”紧挨数字，可能是千位分隔符，也可能分隔两个数值；"
+            "已按两个数值读取，请核对"
         )
     return notes
 
@@ -502,6 +649,10 @@ def _reason(text: str, work: str) -> str:
     return "未找到数值、等级、日期或频次"
 
 
+def _ascii_commas(match: re.Match[str]) -> str:
+    return match.group(0).replace("，", ",")
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def parse_value(text: str) -> ParsedValue:
     """Read a 指标值 cell: numeric targets, grade, deadline or date range, frequency.
@@ -509,12 +660,13 @@ def parse_value(text: str) -> ParsedValue:
     Never raises for a ``str``; text that holds nothing usable gives an unquantified
     result with a ``reason``. Results are cached (``CACHE_SIZE`` distinct texts, LRU).
     """
-    work = normalise(text)
+    work = _FULL_WIDTH_THOUSANDS.sub(_ascii_commas, normalise(text))
     dates = _Dates(work)
     implied, work_without_implied = _implied(dates.work)
     targets = _targets(work_without_implied, text)
-    if not targets:
-        targets = implied
+    standalone = _standalone_implied(implied, targets, work_without_implied)
+    if standalone:
+        targets = sorted([*targets, *standalone], key=lambda found: found.span)
     grade = _grade(work)
     deadline = dates.deadline
     whole_year = _WHOLE_YEAR.match(_GRADE_NOISE.sub("", work))

@@ -38,7 +38,8 @@ def decimal_text(number: Decimal) -> str:
 
 
 def render_target(target: Target) -> str:
-    """Canonical text of a target (每季度≥1次, 约20万元, 90%-95%, 1000余个) that parses back to it.
+    """Canonical text of a target (每季度≥1次, 约20万元, 90%-95%, 1000余个, ≤-5%, -5至-3次)
+    that parses back to it.
 
     ``parse_value(render_target(t)).targets`` is ``(t',)`` where ``t'`` equals ``t`` apart
     from ``span``, ``subject`` and ``implied``.
@@ -47,7 +48,9 @@ def render_target(target: Target) -> str:
     number = decimal_text(target.number)
     if target.upper is not None:
         low_unit = unit if target.unit_kind in _RATIO_KINDS else ""
-        quantity = f"{number}{low_unit}-{decimal_text(target.upper)}{unit}"
+        # -5至-3次: with a minus sign, 至 keeps the range apart from the sign
+        separator = "至" if target.number < 0 or target.upper < 0 else "-"
+        quantity = f"{number}{low_unit}{separator}{decimal_text(target.upper)}{unit}"
     elif target.comparator is Comparator.GT and target.approx:
         quantity = f"{number}余{unit}"
     else:
@@ -89,7 +92,10 @@ def _describe_target(target: Target) -> str:
 
 
 def _describe_date(date: PartialDate) -> str:
-    year = f"{date.year}年" if date.year is not None else ""
+    if date.year is not None:
+        year = f"{date.year}年"
+    else:
+        year = {0: "", 1: "次年"}.get(date.year_offset, f"（项目年度{date.year_offset:+d}年）")
     month = f"{date.month}月" if date.month is not None else ""
     day = f"{date.day}日" if date.day is not None else ("底" if date.end_of_month else "")
     return f"{year}{month}{day}"
@@ -141,6 +147,7 @@ def _date_json(date: PartialDate | None) -> dict[str, object] | None:
         "month": date.month,
         "day": date.day,
         "end_of_month": date.end_of_month,
+        "year_offset": date.year_offset,
     }
 
 

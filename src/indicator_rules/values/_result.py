@@ -73,11 +73,14 @@ class Target:
 
         A target without a unit counts as money in *form_money_unit* (the form's 金额单位).
         A range counts with its upper bound (the most the target allows to spend).
+        Raises ``ValueError`` when *form_money_unit* is not one of ``MONEY_TO_WAN``, whatever
+        the target.
         """
+        form_factor = money_factor(form_money_unit)
         if self.unit_kind is UnitKind.MONEY and self.unit is not None:
             factor = money_factor(self.unit)
         elif self.unit_kind is UnitKind.NONE:
-            factor = money_factor(form_money_unit)
+            factor = form_factor
         else:
             return None
         amount = self.upper if self.upper is not None else self.number
@@ -90,16 +93,22 @@ class PartialDate:
 
     ``end_of_month`` is set for 月底/月末 when the day cannot be resolved because the month's
     length depends on an unknown year (2月底); otherwise the last day is filled in.
+    ``year_offset`` places a date without a year relative to the project year: 次年3月 is
+    ``PartialDate(month=3, day=31, year_offset=1)``. It is ignored when ``year`` is known.
     """
 
     year: int | None = None
     month: int | None = None
     day: int | None = None
     end_of_month: bool = False
+    year_offset: int = 0
 
     def latest(self, default_year: int) -> datetime.date:
-        """Return the last day this date allows, using *default_year* when the year is unknown."""
-        year = self.year if self.year is not None else default_year
+        """Return the last day this date allows.
+
+        An unknown year is *default_year* (the project year) plus ``year_offset``.
+        """
+        year = self.year if self.year is not None else default_year + self.year_offset
         month = self.month if self.month is not None else 12
         last_day = calendar.monthrange(year, month)[1]
         day = min(self.day, last_day) if self.day is not None else last_day
@@ -155,8 +164,10 @@ class ParsedValue:
 
         Money targets and unit-less targets (read in *form_money_unit*) count; implied targets
         (全覆盖, 不发生) do not. Summing is deliberate: a cost cell may list several cost items
-        (全年拿出 20 万… 拿出约 20 万元… → 40).
+        (全年拿出 20 万… 拿出约 20 万元… → 40). Raises ``ValueError`` when *form_money_unit*
+        is not one of ``MONEY_TO_WAN``, also for a cell without money.
         """
+        money_factor(form_money_unit)
         amounts = [
             amount
             for target in self.targets

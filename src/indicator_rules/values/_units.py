@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import types
+from collections.abc import Mapping
 from decimal import Decimal
 
 
@@ -84,15 +86,17 @@ WRITTEN_UNITS: tuple[str, ...] = tuple(
     sorted((unit for unit in UNIT_KINDS if unit not in BARE_MONEY_UNITS), key=len, reverse=True)
 )
 
-#: Factor that converts an amount in a money unit to 万元.
-MONEY_TO_WAN: dict[str, Decimal] = {
-    "元": Decimal("0.0001"),
-    "千元": Decimal("0.1"),
-    "万元": Decimal(1),
-    "万": Decimal(1),
-    "亿元": Decimal(10000),
-    "亿": Decimal(10000),
-}
+#: The size in 万元 of one of each money unit (元 → 0.0001, 亿元 → 10000); read-only.
+MONEY_TO_WAN: Mapping[str, Decimal] = types.MappingProxyType(
+    {
+        "元": Decimal("0.0001"),
+        "千元": Decimal("0.1"),
+        "万元": Decimal(1),
+        "万": Decimal(1),
+        "亿元": Decimal(10000),
+        "亿": Decimal(10000),
+    }
+)
 
 #: Period and frequency words (周期/频次), normalised to 年, 半年, 季度, 月, 周 or 日.
 # fmt: off
@@ -132,9 +136,11 @@ def unit_kind_of(unit: str | None) -> UnitKind:
 def money_factor(money_unit: str) -> Decimal:
     """Return the factor converting *money_unit* (元, 千元, 万元, 万, 亿元, 亿) to 万元.
 
-    Raises ``ValueError`` for anything else, e.g. a form's 金额单位 that is not money.
+    Surrounding spaces are ignored. Raises ``ValueError`` for anything else, e.g. a form's
+    金额单位 that is not money, or a value that is not a ``str``.
     """
-    try:
-        return MONEY_TO_WAN[money_unit.strip()]
-    except KeyError:
-        raise ValueError(f"not a money unit: {money_unit!r}") from None
+    factor = MONEY_TO_WAN.get(money_unit.strip()) if isinstance(money_unit, str) else None
+    if factor is None:
+        known = "、".join(MONEY_TO_WAN)
+        raise ValueError(f"not a money unit: {money_unit!r} (expected one of {known})")
+    return factor
