@@ -75,3 +75,84 @@ def test_installed_console_script_runs(sample_json: Path):
                                check=True, env=env).stdout
     assert "parse-value" in help_text
     assert "show" in help_text
+
+
+RULES = '''ruleset "cli-demo"
+param vague_words = ["一批"]
+
+rule V01 "三级指标须填写指标值"
+  severity error
+  for each i in indicators where not blank(i.name)
+  at i.value
+  require not blank(i.value.text)
+  message "「{i.name}」未填写指标值"
+  example fail """{"indicators": [{"name": "培训"}]}"""
+  example pass """{"indicators": [{"name": "培训", "value": "3次"}]}"""
+
+rule V03 "含模糊用语"
+  severity warning
+  for each i in indicators where contains_any(i.value.text, vague_words)
+  message "「{i.name}」含模糊用语"
+  example fail """{"indicators": [{"name": "x", "value": "打造一批"}]}"""
+'''
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.rules"
+    path.write_text(RULES, "utf-8")
+    return path
+
+
+def test_check_prints_findings_and_exits_by_fail_on(
+    sample_json: Path, rules_file: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["check", str(sample_json), "--ruleset", str(rules_file)]) == 1
+    out = capsys.readouterr().out
+    assert "hengyang-2021-3-1  项目「党员活动经费」：4 错误，1 警告" in out
+    assert "  错误 V01 三级指标须填写指标值  indicators[1].value\n" \
+           "      「指标 2: 自选党建活动」未填写指标值" in out
+    assert "hengyang-2021-3-3  部门整体「中共衡阳市直属机关工作委员会」：1 警告" in out
+    only_vague = rules_file.with_name("vague.rules")
+    only_vague.write_text(RULES.replace("severity error", "severity info"), "utf-8")
+    assert main(["check", str(sample_json), "--ruleset", str(only_vague)]) == 0
+    assert main(["check", str(sample_json), "--ruleset", str(only_vague),
+                 "--fail-on", "warning"]) == 1
+
+
+def test_a_ruleset_that_does_not_load_exits_2(
+    sample_json: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    broken = tmp_path / "broken.rules"
+    broken.write_text('rule V01 "x"\n  severity error\n  require i.levxel1\n  message "m"\n',
+                      "utf-8")
+    for command in (["check", str(sample_json), "--ruleset", str(broken)],
+                    ["rules", str(broken)], ["test", str(broken)],
+                    ["explain", "V01", "--ruleset", str(broken)]):
+        assert main(command) == 2
+        assert f"{broken}:3:11: error: unknown name 'i'" in capsys.readouterr().err
+
+
+def test_test_runs_inline_examples(rules_file: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["test", str(rules_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == "3 passed, 0 failed"
+    wrong = rules_file.with_name("wrong.rules")
+    wrong.write_text(RULES.replace('example fail """{"indicators": [{"name": "x", "value": '
+                                   '"打造一批"}]}"""', 'example fail """{}"""'), "utf-8")
+    assert main(["test", str(wrong)]) == 1
+    assert "FAIL V03 example fail" in capsys.readouterr().out
+
+
+def test_rules_and_explain(rules_file: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["rules", str(rules_file)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"V01\t错误\t三级指标须填写指标值\t{rules_file}",
+        f"V03\t警告\t含模糊用语\t{rules_file}",
+    ]
+    assert main(["explain", "V01", "--ruleset", str(rules_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("V01 「三级指标须填写指标值」\n  severity: error\n")
+    assert "    rule V01 \"三级指标须填写指标值\"\n      severity error\n" in out
+    assert main(["explain", "V1", "--ruleset", str(rules_file)]) == 2
+    assert "did you mean V01" in capsys.readouterr().err

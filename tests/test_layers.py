@@ -15,8 +15,8 @@ FLOORS: list[set[str]] = [
     {"labels"},
     {"serialize", "dsl"},  # the rules language never imports the loaders, nor they it
     {"findings"},
-    {"ruleset"},
     {"engine"},
+    {"ruleset"},
     {"cli"},
     {"__main__"},
 ]

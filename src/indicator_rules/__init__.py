@@ -7,12 +7,37 @@ The public API is gathered here; everything else is importable but private by co
 - 指标值 parsing: :func:`parse_value` → :class:`ParsedValue` (:mod:`indicator_rules.values`).
 - Files: :func:`load_declarations`, :func:`read_declarations`, :func:`dump_declarations`,
   :func:`declaration_schema` (:mod:`indicator_rules.serialize`).
+- Rules: :func:`load_ruleset` → :class:`Ruleset`; ``ruleset.check(declaration)`` →
+  :class:`Report` of :class:`Finding` s; :class:`FunctionRegistry` for a bureau's own functions.
 - Errors: everything raised on purpose derives from :class:`IndicatorRulesError`.
 """
 
 from __future__ import annotations
 
-from indicator_rules.errors import DeclarationError, IndicatorRulesError, Problem
+from indicator_rules.dsl.functions import Function, FunctionRegistry
+from indicator_rules.dsl.types import (
+    BOOL,
+    DATE,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    DslType,
+    list_of,
+)
+from indicator_rules.errors import (
+    DeclarationError,
+    IndicatorRulesError,
+    Problem,
+    RulesetCompositionError,
+    RulesetError,
+    RulesetLoadError,
+    RulesetNameError,
+    RulesetSyntaxError,
+    RulesetTypeError,
+    SourceLine,
+)
+from indicator_rules.findings import Finding, FindingKind, Report, Severity
 from indicator_rules.labels import LABELS, FieldLabel, field_for_label, labels_of
 from indicator_rules.model import (
     MONEY_UNITS,
@@ -28,7 +53,17 @@ from indicator_rules.model import (
     ProjectDeclaration,
     Task,
     ValueType,
+    Waiver,
     derive_id,
+)
+from indicator_rules.ruleset import (
+    ExampleResult,
+    ParamInfo,
+    RuleInfo,
+    Ruleset,
+    builtin_ruleset_names,
+    load_ruleset,
+    load_ruleset_text,
 )
 from indicator_rules.serialize import (
     FileFormat,
@@ -59,8 +94,14 @@ from indicator_rules.values import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BOOL",
+    "DATE",
     "LABELS",
+    "MONEY",
     "MONEY_UNITS",
+    "NUMBER",
+    "PERCENT",
+    "TEXT",
     "Comparator",
     "Contact",
     "DateRange",
@@ -69,24 +110,44 @@ __all__ = [
     "DeclarationKind",
     "DepartmentDeclaration",
     "DepartmentFunding",
+    "DslType",
+    "ExampleResult",
     "FieldLabel",
     "FileFormat",
+    "Finding",
+    "FindingKind",
+    "Function",
+    "FunctionRegistry",
     "Funding",
     "Indicator",
     "IndicatorRulesError",
     "IndicatorValue",
     "LoadResult",
     "MoneyUnit",
+    "ParamInfo",
     "ParsedValue",
     "PartialDate",
     "Problem",
     "ProjectDeclaration",
+    "Report",
+    "RuleInfo",
+    "Ruleset",
+    "RulesetCompositionError",
+    "RulesetError",
+    "RulesetLoadError",
+    "RulesetNameError",
+    "RulesetSyntaxError",
+    "RulesetTypeError",
+    "Severity",
+    "SourceLine",
     "SourceRef",
     "Target",
     "Task",
     "UnitKind",
     "ValueType",
+    "Waiver",
     "__version__",
+    "builtin_ruleset_names",
     "declaration_schema",
     "derive_id",
     "describe_value",
@@ -94,7 +155,10 @@ __all__ = [
     "dumps_declarations",
     "field_for_label",
     "labels_of",
+    "list_of",
     "load_declarations",
+    "load_ruleset",
+    "load_ruleset_text",
     "loads_declarations",
     "parse_value",
     "read_declarations",

@@ -1,25 +1,32 @@
 """The ``indicator-rules`` command.
 
-Exit status: 0 when everything was read, 2 for bad usage or input that could not be read (every
-readable declaration is still shown; the problems go to standard error with their file and JSON
-path).
+Exit status: 0 when everything was read (and, for ``check``, nothing at or above ``--fail-on``
+was found; for ``test``, every example behaved); 1 for findings at or above ``--fail-on`` or a
+failed example; 2 for bad usage, a ruleset that does not load, or input that could not be read
+(every readable declaration is still processed; the problems go to standard error with their file
+and JSON path).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from indicator_rules.errors import RulesetLoadError
+from indicator_rules.findings import Report, Severity
 from indicator_rules.model import Declaration
+from indicator_rules.ruleset import Ruleset, load_ruleset
 from indicator_rules.serialize import declaration_schema, read_declarations
 from indicator_rules.values import describe_value, parse_value, value_to_json
 
 __all__ = ["main"]
 
 EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 _KIND_NAMES = {"project": "项目", "department": "部门整体"}
@@ -68,6 +75,118 @@ def _show(arguments: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
+def _load(reference: str) -> Ruleset | None:
+    try:
+        return load_ruleset(reference)
+    except RulesetLoadError as error:
+        sys.stderr.write(f"{error}\n")
+        return None
+
+
+def _write_report(report: Report, declaration: Declaration, out: TextIO) -> None:
+    counts = "，".join(f"{report.count(severity)} {severity.label}"
+                      for severity in sorted(Severity, reverse=True) if report.count(severity))
+    out.write(f"{declaration.id}  {_KIND_NAMES[declaration.kind]}「{declaration.name}」："
+              f"{counts or '未发现问题'}\n")
+    for finding in report.findings:
+        waived = f"（已豁免：{finding.waived}）" if finding.waived else ""
+        where = f"  {finding.path}" if finding.path else ""
+        if finding.source is not None:
+            where += f"  [{finding.source}]"
+        out.write(f"  {finding.severity.label} {finding.rule_id} {finding.title}{where}{waived}\n"
+                  f"      {finding.message}\n")
+    for waiver in report.unused_waivers:
+        out.write(f"  提示 豁免未使用：{waiver.rule} {waiver.path or ''}（{waiver.reason}）\n")
+
+
+def _check(arguments: argparse.Namespace, out: TextIO) -> int:
+    ruleset = _load(arguments.ruleset)
+    if ruleset is None:
+        return EXIT_BAD_INPUT
+    fail_on = Severity.parse(arguments.fail_on)
+    status = EXIT_OK
+    failed = False
+    for path in arguments.files:
+        result = read_declarations(path)
+        for error in result.errors:
+            sys.stderr.write(f"{error}\n")
+            status = EXIT_BAD_INPUT
+        for declaration in result.declarations:
+            report = ruleset.check(declaration)
+            _write_report(report, declaration, out)
+            failed |= bool(report.at_or_above(fail_on)) or report.rules_errored > 0
+    if status == EXIT_OK and failed:
+        return EXIT_FINDINGS
+    return status
+
+
+def _rules(arguments: argparse.Namespace, out: TextIO) -> int:
+    ruleset = _load(arguments.ruleset)
+    if ruleset is None:
+        return EXIT_BAD_INPUT
+    for info in ruleset.rules:
+        state = f"停用：{info.disabled}" if info.disabled else info.severity.label
+        out.write(f"{info.rule_id}\t{state}\t{info.node.title}\t{info.origin}\n")
+    return EXIT_OK
+
+
+def _explain(arguments: argparse.Namespace, out: TextIO) -> int:
+    ruleset = _load(arguments.ruleset)
+    if ruleset is None:
+        return EXIT_BAD_INPUT
+    try:
+        info = ruleset.rule(arguments.rule_id)
+    except KeyError as error:
+        sys.stderr.write(f"{error.args[0]}\n")
+        return EXIT_BAD_INPUT
+    node = info.node
+    span = node.span
+    lines = [f"{node.rule_id} {node.name or ''} 「{node.title}」".replace("  ", " "),
+             f"  severity: {info.severity.name.lower()}"
+             + (f" (set in {info.severity_from})" if info.severity_from else ""),
+             f"  from: {span.file}:{span.line}"]
+    if info.disabled:
+        lines.append(f"  disabled: {info.disabled}")
+    if node.applies_to:
+        lines.append(f"  applies to: {node.applies_to}")
+    for label, text in (("doc", node.doc), ("fix", node.fix)):
+        if text:
+            lines.append(f"  {label}: {text}")
+    source = _rule_text(span.file, span.line, ruleset)
+    lines += ["", *source]
+    out.write("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def _rule_text(file: str, line: int, ruleset: Ruleset) -> list[str]:
+    """The rule's lines in its file, up to the next rule."""
+    try:
+        with open(file, encoding="utf-8-sig") as handle:
+            text_lines = handle.read().split("\n")
+    except OSError:
+        return []
+    block = [text_lines[line - 1]]
+    for text in text_lines[line:]:
+        if text.startswith(("rule ", "param ", "severity ", "disable ", "ruleset ")):
+            break
+        block.append(text)
+    return ["    " + text for text in block if text.strip()]
+
+
+def _test(arguments: argparse.Namespace, out: TextIO) -> int:
+    ruleset = _load(arguments.ruleset)
+    if ruleset is None:
+        return EXIT_BAD_INPUT
+    results = ruleset.run_examples()
+    failures = [result for result in results if not result.ok]
+    for result in results:
+        mark = "ok  " if result.ok else "FAIL"
+        out.write(f"{mark} {result.rule_id} example {result.expect} ({result.where}): "
+                  f"{result.detail}\n")
+    out.write(f"{len(results) - len(failures)} passed, {len(failures)} failed\n")
+    return EXIT_FINDINGS if failures else EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="indicator-rules",
@@ -106,6 +225,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     show_command.add_argument("files", nargs="+", metavar="FILE", help="declaration files")
     show_command.set_defaults(handler=_show)
+
+    check_command = commands.add_parser(
+        "check",
+        help="check declaration files with a ruleset",
+        description="Check declaration files (.json, .jsonl, .yaml) with a ruleset and print "
+        "the findings of each declaration.",
+        epilog="example:\n  indicator-rules check examples/hengyang-2021.json "
+        "--ruleset my-bureau.rules --fail-on error",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check_command.add_argument("files", nargs="+", metavar="FILE", help="declaration files")
+    check_command.add_argument("--ruleset", required=True,
+                               help="a built-in ruleset name or the path of a .rules file")
+    check_command.add_argument("--fail-on", choices=["error", "warning", "info"],
+                               default="error",
+                               help="exit 1 when a finding at or above this severity remains "
+                               "(default: error)")
+    check_command.set_defaults(handler=_check)
+
+    for name, handler, text in (
+        ("rules", _rules, "list the rules of a composed ruleset with their origin"),
+        ("test", _test, "run the inline examples of every rule of a ruleset"),
+    ):
+        command = commands.add_parser(name, help=text, description=text[0].upper() + text[1:]
+                                      + ".")
+        command.add_argument("ruleset", help="a built-in ruleset name or a .rules path")
+        command.set_defaults(handler=handler)
+
+    explain_command = commands.add_parser(
+        "explain", help="show one rule: its text, severity, origin, doc and fix",
+        description="Show one rule of a composed ruleset.",
+    )
+    explain_command.add_argument("rule_id", metavar="RULE", help="a rule id such as V01")
+    explain_command.add_argument("--ruleset", required=True,
+                                 help="a built-in ruleset name or a .rules path")
+    explain_command.set_defaults(handler=_explain)
     return parser
 
 
@@ -117,7 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # argparse exits 2 on bad usage, 0 on --help
         return int(exit_request.code or 0)
     handler = arguments.handler
-    status: int = handler(arguments, sys.stdout)
+    try:
+        status: int = handler(arguments, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (indicator-rules check … | head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     return status
 
 

@@ -24,6 +24,7 @@ from indicator_rules.model import (
     IndicatorValue,
     ProjectDeclaration,
     Task,
+    Waiver,
 )
 from indicator_rules.source import SourceRef
 
@@ -51,6 +52,7 @@ _COMMON_DECLARATION = {
     "indicators": ("绩效指标", "年度绩效指标"),
     "contact": ("联系信息",),
     "review_opinion": ("审核意见", "预算部门、财政部门审核意见"),
+    "waivers": ("豁免",),
     "source": ("来源",),
 }
 
@@ -131,6 +133,10 @@ LABELS: tuple[FieldLabel, ...] = tuple(
             "filled_on": ("填报日期", "填表日期"),
             "head": ("单位负责人",),
         },
+    )
+    + _entries(
+        Waiver,
+        {"rule": ("规则",), "reason": ("理由",), "path": ("位置",), "until_year": ("有效至年度",)},
     )
     + _entries(
         SourceRef,

@@ -18,12 +18,12 @@ import enum
 import functools
 import hashlib
 from decimal import Decimal
-from typing import ClassVar, Literal, TypeAlias
+from typing import ClassVar, Literal, TypeAlias, get_args
 
 import attrs
 
 from indicator_rules.source import SourceRef
-from indicator_rules.values import Comparator, ParsedValue, Target, parse_value
+from indicator_rules.values import MONEY_TO_WAN, Comparator, ParsedValue, Target, parse_value
 
 __all__ = [
     "MONEY_UNITS",
@@ -39,19 +39,15 @@ __all__ = [
     "ProjectDeclaration",
     "Task",
     "ValueType",
+    "Waiver",
     "derive_id",
 ]
 
 #: A money unit a form may state in its 金额单位 line.
 MoneyUnit: TypeAlias = Literal["元", "千元", "万元", "亿元"]
 
-#: Each money unit's size in 万元.
-MONEY_UNITS: dict[MoneyUnit, Decimal] = {
-    "元": Decimal("0.0001"),
-    "千元": Decimal("0.1"),
-    "万元": Decimal(1),
-    "亿元": Decimal(10000),
-}
+#: Each money unit a form may state, with its size in 万元 (from the 指标值 parser's table).
+MONEY_UNITS: dict[MoneyUnit, Decimal] = {unit: MONEY_TO_WAN[unit] for unit in get_args(MoneyUnit)}
 
 #: ``"project"`` (项目) or ``"department"`` (部门整体).
 DeclarationKind: TypeAlias = Literal["project", "department"]
@@ -190,6 +186,18 @@ class Contact:
     source: SourceRef | None = None
 
 
+@attrs.frozen(kw_only=True)
+class Waiver:
+    """A reviewed exception: findings of ``rule`` (at ``path``, or anywhere when empty) are kept in
+    the report but marked waived with ``reason``. ``until_year`` is the last fiscal year it holds.
+    """
+
+    rule: str
+    reason: str
+    path: str = ""
+    until_year: int | None = None
+
+
 def derive_id(kind: str, year: int | None, unit: str, name: str) -> str:
     """A stable id from what identifies a form: kind, year, unit and name.
 
@@ -232,6 +240,7 @@ class ProjectDeclaration:
     indicators: tuple[Indicator, ...] = ()
     contact: Contact = Contact()
     review_opinion: str = ""
+    waivers: tuple[Waiver, ...] = ()
     source: SourceRef | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -262,6 +271,7 @@ class DepartmentDeclaration:
     indicators: tuple[Indicator, ...] = ()
     contact: Contact = Contact()
     review_opinion: str = ""
+    waivers: tuple[Waiver, ...] = ()
     source: SourceRef | None = None
 
     def __attrs_post_init__(self) -> None:

@@ -53,6 +53,7 @@ from indicator_rules.model import (
     ProjectDeclaration,
     Task,
     ValueType,
+    Waiver,
 )
 from indicator_rules.source import SourceRef
 from indicator_rules.values import Comparator
@@ -85,6 +86,7 @@ _MODEL_CLASSES: Final = (
     IndicatorValue,
     Task,
     Contact,
+    Waiver,
     SourceRef,
 )
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -428,7 +430,7 @@ class _StrictSafeLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
         for key_node, _value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str | int) and key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}: a later value would hide an earlier one",

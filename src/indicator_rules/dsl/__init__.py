@@ -1,0 +1,1 @@
+"""The rules language: grammar → nodes → checker → compiler (and the reference interpreter)."""

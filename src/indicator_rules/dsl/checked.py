@@ -1,0 +1,263 @@
+"""The checked tree: what the checker makes of the syntax tree, and what the evaluators consume.
+
+Every name is resolved (a variable, a field with its getter, a param folded to its value, a
+function), every node has its static type. Nothing here refers back to pyparsing or to
+unresolved names, so the compiler and the reference interpreter stay small.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeAlias
+
+import attrs
+
+from indicator_rules.dsl.functions import Function
+from indicator_rules.dsl.nodes import RuleNode, Span
+from indicator_rules.dsl.types import DslType, FieldSpec
+
+__all__ = [
+    "DECLARATION",
+    "And",
+    "Apply",
+    "Arithmetic",
+    "Bind",
+    "Check",
+    "CheckedRule",
+    "Compare",
+    "Const",
+    "Default",
+    "Field",
+    "Guard",
+    "In",
+    "IsNull",
+    "Loop",
+    "MakeList",
+    "Negate",
+    "Node",
+    "Not",
+    "Or",
+    "Select",
+    "Step",
+    "Var",
+]
+
+#: The variable that holds the declaration being checked.
+DECLARATION = "$declaration"
+
+
+@attrs.frozen(eq=False)
+class Const:
+    """A constant (a literal, or a param's value)."""
+
+    value: Any
+    type: DslType
+    span: Span
+    label: str = ""  # e.g. "param.tolerance", for explanations
+
+
+@attrs.frozen(eq=False)
+class Var:
+    """A variable: the declaration, a loop variable, a ``let``, a filter's element."""
+
+    name: str
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Field:
+    """A field read; with ``project`` the target is a list and the field is read from each item
+    (``flatten``: the field is itself a list and the results are concatenated)."""
+
+    target: Node
+    name: str
+    spec: FieldSpec
+    project: bool
+    flatten: bool
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Apply:
+    """A function call."""
+
+    function: Function
+    arguments: tuple[Node, ...]
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Negate:
+    """``-operand``."""
+
+    operand: Node
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Arithmetic:
+    """``left + - * / right`` on decimals."""
+
+    operator: Literal["+", "-", "*", "/"]
+    left: Node
+    right: Node
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Default:
+    """``left ?? right``: ``left`` unless it is null."""
+
+    left: Node
+    right: Node
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Compare:
+    """``left OP right [within tolerance]``."""
+
+    operator: Literal["==", "!=", "<", "<=", ">", ">="]
+    left: Node
+    right: Node
+    tolerance: Node | None
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class IsNull:
+    """``operand == null`` (or ``!= null`` with ``negated``): true or false, never null."""
+
+    operand: Node
+    negated: bool
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class In:
+    """Membership in a list, or (``substring``) text inside text."""
+
+    item: Node
+    collection: Node
+    negated: bool
+    substring: bool
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Not:
+    """``not operand`` (null stays null)."""
+
+    operand: Node
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class And:
+    """``left and right``, three-valued."""
+
+    left: Node
+    right: Node
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Or:
+    """``left or right``, three-valued."""
+
+    left: Node
+    right: Node
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Select:
+    """``collection where condition``: keeps the items for which the condition is true."""
+
+    collection: Node
+    element: str
+    condition: Node
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class MakeList:
+    """``[items]``."""
+
+    items: tuple[Node, ...]
+    type: DslType
+    span: Span
+
+
+Node: TypeAlias = (
+    Const | Var | Field | Apply | Negate | Arithmetic | Default | Compare | IsNull | In | Not
+    | And | Or | Select | MakeList
+)
+
+
+@attrs.frozen(eq=False)
+class Loop:
+    """``for each variable in collection [where condition]``.
+
+    ``base`` is the collection before any ``where`` (``conditions`` are those filters, innermost
+    first, each with its element variable); ``base_path`` is its path in the declaration (such as
+    ``indicators``) when it is a field of the declaration, so findings point at ``indicators[4]``.
+    """
+
+    variable: str
+    base: Node
+    base_path: str | None
+    conditions: tuple[tuple[str, Node], ...]
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Bind:
+    """``let name = value``."""
+
+    name: str
+    value: Node
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Guard:
+    """``when condition``."""
+
+    condition: Node
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Check:
+    """``require condition``; ``operands`` are what a failed comparison is shown with."""
+
+    condition: Node
+    operands: tuple[tuple[str, Node], ...]
+    span: Span
+
+
+Step: TypeAlias = Bind | Guard | Check
+
+
+@attrs.frozen(eq=False)
+class CheckedRule:
+    """A rule whose names and types are all resolved."""
+
+    node: RuleNode
+    loop: Loop | None
+    steps: tuple[Step, ...]
+    message: tuple[str | Node, ...]
+    declaration_type: DslType

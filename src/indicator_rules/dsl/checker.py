@@ -1,0 +1,543 @@
+"""The static checker: syntax tree → checked tree, with every error found at once.
+
+It resolves names (variables, the fields of the element in scope, the declaration's fields, their
+Chinese labels, params), checks fields against the model, functions and their arity, and types:
+a percent is never compared with a bare number nor money with a count. Errors are collected, not
+raised one by one, so a file with three errors reports three.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from indicator_rules.dsl import checked as c
+from indicator_rules.dsl import nodes as n
+from indicator_rules.dsl.functions import FunctionRegistry, SignatureError
+from indicator_rules.dsl.types import (
+    BOOL,
+    MONEY,
+    NULL,
+    NUMBER,
+    PERCENT,
+    RECORDS,
+    TEXT,
+    DslType,
+    FieldSpec,
+    Kind,
+    Record,
+    list_of,
+    record,
+)
+from indicator_rules.errors import (
+    RulesetError,
+    RulesetNameError,
+    RulesetSyntaxError,
+    RulesetTypeError,
+    SourceLine,
+)
+
+__all__ = ["Checker", "ParamValue", "unparse"]
+
+_LITERAL_TYPES = {"number": NUMBER, "percent": PERCENT, "money": MONEY, "text": TEXT,
+                  "bool": BOOL, "null": NULL}
+_DECLARATION_RECORDS = {"project": "ProjectDeclaration", "department": "DepartmentDeclaration",
+                        None: "Declaration"}
+
+
+@attrs.frozen
+class ParamValue:
+    """A param's value and type, as composition settled them."""
+
+    value: Any
+    type: DslType
+
+
+class _Poisoned(Exception):
+    """An error was recorded; the checker carries on with the next statement."""
+
+
+@attrs.define
+class _Scope:
+    variables: dict[str, DslType]
+    elements: list[tuple[str, DslType]]  # filter/loop elements whose fields are bare names
+
+
+def unparse(expression: n.Expr) -> str:
+    """The expression as text (for evidence and explanations)."""
+    if isinstance(expression, n.Constant):
+        if expression.kind == "text":
+            return f'"{expression.value}"'
+        if expression.kind == "percent":
+            return f"{expression.value}%"
+        if expression.kind == "money":
+            return f"{expression.value}万元"
+        if expression.kind == "null" or expression.kind == "bool":
+            return {None: "null", True: "true", False: "false"}[expression.value]  # type: ignore[index]
+        return str(expression.value)
+    if isinstance(expression, n.ListLiteral):
+        return "[" + ", ".join(map(unparse, expression.items)) + "]"
+    if isinstance(expression, n.Name):
+        return expression.name
+    if isinstance(expression, n.ParamRef):
+        return f"param.{expression.name}"
+    if isinstance(expression, n.Attribute):
+        return f"{unparse(expression.target)}.{expression.name}"
+    if isinstance(expression, n.Call):
+        return f"{expression.function}({', '.join(map(unparse, expression.arguments))})"
+    if isinstance(expression, n.Unary):
+        return f"-{unparse(expression.operand)}"
+    if isinstance(expression, n.Binary):
+        return f"{unparse(expression.left)} {expression.operator} {unparse(expression.right)}"
+    if isinstance(expression, n.Compare):
+        text = f"{unparse(expression.left)} {expression.operator} {unparse(expression.right)}"
+        if expression.tolerance is not None:
+            text += f" within {unparse(expression.tolerance)}"
+        return text
+    if isinstance(expression, n.Membership):
+        operator = "not in" if expression.negated else "in"
+        return f"{unparse(expression.item)} {operator} {unparse(expression.collection)}"
+    if isinstance(expression, n.Not):
+        return f"not {unparse(expression.operand)}"
+    if isinstance(expression, n.Logical):
+        return f"({unparse(expression.left)} {expression.operator} {unparse(expression.right)})"
+    return f"{unparse(expression.collection)} where {unparse(expression.condition)}"
+
+
+def _suggest(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class Checker:
+    """Checks rules against the model schema, the params and the functions."""
+
+    def __init__(
+        self,
+        params: Mapping[str, ParamValue],
+        functions: FunctionRegistry,
+        sources: Mapping[str, str],
+    ) -> None:
+        self.params = params
+        self.functions = functions
+        self.sources = sources
+        self.errors: list[RulesetError] = []
+        self._counter = 0
+
+    # --- errors ---------------------------------------------------------------------------
+
+    def _where(self, span: n.Span) -> SourceLine:
+        return SourceLine.at(self.sources.get(span.file, ""), span.file, span.line, span.column)
+
+    def _fail(self, kind: type[RulesetError], message: str, span: n.Span, hint: str = "") -> None:
+        self.errors.append(kind(message, self._where(span), hint))
+        raise _Poisoned
+
+    # --- rules ----------------------------------------------------------------------------
+
+    def check_rule(self, rule: n.RuleNode) -> c.CheckedRule | None:
+        """The checked rule, or ``None`` when errors were recorded in :attr:`errors`."""
+        before = len(self.errors)
+        declaration_type = record(_DECLARATION_RECORDS[rule.applies_to])
+        scope = _Scope({c.DECLARATION: declaration_type}, [])
+        loop: c.Loop | None = None
+        steps: list[c.Step] = []
+        if rule.severity is None:
+            self._record(RulesetNameError, f"rule {rule.rule_id} has no severity", rule.span,
+                         "add 'severity error', 'severity warning' or 'severity info'")
+        for position, statement in enumerate(rule.statements):
+            try:
+                if isinstance(statement, n.ForEach):
+                    if position:
+                        self._fail(RulesetSyntaxError, "'for each' must come first in a rule",
+                                   statement.span)
+                    loop = self._loop(statement, scope)
+                else:
+                    steps.append(self._step(statement, scope))
+            except _Poisoned:
+                continue
+        message: tuple[str | c.Node, ...] = ()
+        if rule.message is None:
+            self._record(RulesetNameError, f"rule {rule.rule_id} has no message", rule.span,
+                         'add a line such as message "「{i.name}」…"')
+        else:
+            message = tuple(self._template_part(part, scope) for part in rule.message.parts)
+        if rule.at:
+            self._check_at(rule, loop)
+        if len(self.errors) > before:
+            return None
+        return c.CheckedRule(rule, loop, tuple(steps), message, declaration_type)
+
+    def _record(self, kind: type[RulesetError], message: str, span: n.Span, hint: str) -> None:
+        with contextlib.suppress(_Poisoned):
+            self._fail(kind, message, span, hint)
+
+    def _template_part(self, part: str | n.Expr, scope: _Scope) -> str | c.Node:
+        if isinstance(part, str):
+            return part
+        try:
+            return self.expression(part, scope)
+        except _Poisoned:
+            return ""
+
+    def _check_at(self, rule: n.RuleNode, loop: c.Loop | None) -> None:
+        span = rule.at_span or rule.span
+        variable, *path = rule.at
+        if loop is None or variable != loop.variable:
+            self._record(RulesetNameError, f"'at {variable}…' must start with the variable of "
+                         "'for each'", span, "")
+            return
+        current = loop.base.type.item
+        for name in path:
+            fields = RECORDS[current.record].fields if current and current.record else {}
+            if name not in fields:
+                self._record(RulesetNameError, f"unknown field {name!r} in 'at'", span,
+                             _suggest(name, fields))
+                return
+            current = fields[name].type
+
+    def _loop(self, statement: n.ForEach, scope: _Scope) -> c.Loop:
+        collection = self.expression(statement.collection, scope)
+        if collection.type.kind is not Kind.LIST:
+            self._fail(RulesetTypeError, f"'for each' needs a list, got {collection.type}",
+                       statement.collection.span)
+        assert collection.type.item is not None
+        item_type = collection.type.item
+        scope.variables[statement.variable] = item_type
+        base_path = None
+        if (isinstance(collection, c.Field) and not collection.project
+                and isinstance(collection.target, c.Var)
+                and collection.target.name == c.DECLARATION):
+            base_path = collection.name
+        conditions: tuple[tuple[str, c.Node], ...] = ()
+        if statement.condition is not None:
+            scope.elements.append((statement.variable, item_type))
+            try:
+                condition = self._condition(statement.condition, scope)
+            finally:
+                scope.elements.pop()
+            conditions = ((statement.variable, condition),)
+        return c.Loop(statement.variable, collection, base_path, conditions, statement.span)
+
+    def _step(self, statement: n.Statement, scope: _Scope) -> c.Step:
+        if isinstance(statement, n.Let):
+            if statement.name in scope.variables or statement.name in self.params:
+                self._fail(RulesetNameError, f"{statement.name!r} is already defined",
+                           statement.span, "choose another name")
+            value = self.expression(statement.value, scope)
+            scope.variables[statement.name] = value.type
+            return c.Bind(statement.name, value, statement.span)
+        if isinstance(statement, n.When):
+            return c.Guard(self._condition(statement.condition, scope), statement.span)
+        if isinstance(statement, n.Require):
+            condition = self._condition(statement.condition, scope)
+            operands: tuple[tuple[str, c.Node], ...] = ()
+            source = statement.condition
+            if isinstance(condition, c.Compare) and isinstance(source, n.Compare):
+                operands = ((unparse(source.left), condition.left),
+                            (unparse(source.right), condition.right))
+            return c.Check(condition, operands, statement.span)
+        self._fail(RulesetSyntaxError, "only one 'for each' per rule", statement.span)
+        raise AssertionError  # unreachable: _fail raises
+
+    def _condition(self, expression: n.Expr, scope: _Scope) -> c.Node:
+        node = self.expression(expression, scope)
+        if node.type.kind not in (Kind.BOOL, Kind.NULL):
+            self._fail(RulesetTypeError, f"expected a condition (true or false), got {node.type}",
+                       expression.span)
+        return node
+
+    # --- expressions ----------------------------------------------------------------------
+
+    def constant(self, expression: n.Expr) -> c.Node | None:
+        """Check a param's value (literals, lists, arithmetic; no names); None after an error."""
+        try:
+            return self.expression(expression, _Scope({}, []))
+        except _Poisoned:
+            return None
+
+    def expression(self, expression: n.Expr, scope: _Scope) -> c.Node:
+        """Check one expression in ``scope``; raises :class:`_Poisoned` after recording."""
+        method = getattr(self, f"_{type(expression).__name__.lower()}")
+        node: c.Node = method(expression, scope)
+        return node
+
+    def _constant(self, expression: n.Constant, _scope: _Scope) -> c.Node:
+        return c.Const(expression.value, _LITERAL_TYPES[expression.kind], expression.span)
+
+    def _listliteral(self, expression: n.ListLiteral, scope: _Scope) -> c.Node:
+        items = tuple(self.expression(item, scope) for item in expression.items)
+        item_type = next((item.type for item in items if item.type.kind is not Kind.NULL), NULL)
+        for item, source in zip(items, expression.items, strict=True):
+            if not item.type.same_kind(item_type):
+                self._fail(RulesetTypeError, f"a list mixes {item_type} and {item.type}",
+                           source.span)
+        nullable = any(item.type.nullable for item in items)
+        return c.MakeList(items, list_of(item_type.or_null() if nullable else item_type),
+                          expression.span)
+
+    def _paramref(self, expression: n.ParamRef, _scope: _Scope) -> c.Node:
+        if expression.name not in self.params:
+            self._fail(RulesetNameError, f"unknown param {expression.name!r}", expression.span,
+                       _suggest(expression.name, self.params))
+        param = self.params[expression.name]
+        return c.Const(param.value, param.type, expression.span, f"param.{expression.name}")
+
+    def _name(self, expression: n.Name, scope: _Scope) -> c.Node:
+        name = expression.name
+        if name in scope.variables:
+            return c.Var(name, scope.variables[name], expression.span)
+        if name == "it" and scope.elements:
+            element, element_type = scope.elements[-1]
+            return c.Var(element, element_type, expression.span)
+        for element, element_type in reversed(scope.elements):
+            if element_type.kind is Kind.RECORD:
+                found = self._lookup(c.Var(element, element_type, expression.span), name,
+                                     expression.span)
+                if found is not None:
+                    return found
+        if c.DECLARATION in scope.variables:
+            declaration = c.Var(c.DECLARATION, scope.variables[c.DECLARATION], expression.span)
+            found = self._lookup(declaration, name, expression.span)
+            if found is not None:
+                return found
+        if name in self.params:
+            param = self.params[name]
+            return c.Const(param.value, param.type, expression.span, f"param.{name}")
+        visible = [*scope.variables, *self.params]
+        for _element, element_type in scope.elements:
+            visible += self._field_names(element_type)
+        if c.DECLARATION in scope.variables:
+            visible += self._field_names(scope.variables[c.DECLARATION])
+        hint = _suggest(name, [v for v in visible if not v.startswith("$")])
+        declaration_record = scope.variables.get(c.DECLARATION)
+        if declaration_record is not None and declaration_record.record == "Declaration":
+            for kind, record_name in (("project", "ProjectDeclaration"),
+                                      ("department", "DepartmentDeclaration")):
+                if name in RECORDS[record_name].fields or name in RECORDS[record_name].aliases:
+                    hint = f"{name!r} is a field of {kind} declarations: add 'applies to {kind}'"
+        self._fail(RulesetNameError, f"unknown name {name!r}", expression.span, hint)
+        raise AssertionError  # unreachable
+
+    @staticmethod
+    def _field_names(record_type: DslType) -> list[str]:
+        if record_type.kind is not Kind.RECORD or record_type.record is None:
+            return []
+        schema = RECORDS[record_type.record]
+        return [*schema.fields, *schema.aliases]
+
+    def _lookup(self, target: c.Node, name: str, span: n.Span) -> c.Node | None:
+        """``target.name`` if ``target``'s record has such a field or label, else None."""
+        record_type = target.type.item if target.type.kind is Kind.LIST else target.type
+        if record_type is None or record_type.kind is not Kind.RECORD:
+            return None
+        assert record_type.record is not None
+        schema: Record = RECORDS[record_type.record]
+        if name in schema.fields:
+            return self._field(target, name, schema.fields[name], span)
+        if name in schema.aliases:
+            node = target
+            for part in schema.aliases[name]:
+                found = self._lookup(node, part, span)
+                assert found is not None, (name, part)  # aliases are tested against the schema
+                node = found
+            return node
+        return None
+
+    @staticmethod
+    def _field(target: c.Node, name: str, spec: FieldSpec, span: n.Span) -> c.Node:
+        field_type = spec.type
+        if target.type.kind is Kind.LIST:
+            flatten = field_type.kind is Kind.LIST
+            item = field_type.item if flatten and field_type.item is not None else field_type
+            if target.type.item is not None and target.type.item.nullable:
+                item = item.or_null()
+            return c.Field(target, name, spec, True, flatten, list_of(item), span)
+        if target.type.nullable:
+            field_type = field_type.or_null()
+        return c.Field(target, name, spec, False, False, field_type, span)
+
+    def _attribute(self, expression: n.Attribute, scope: _Scope) -> c.Node:
+        target = self.expression(expression.target, scope)
+        found = self._lookup(target, expression.name, expression.span)
+        if found is not None:
+            return found
+        record_type = target.type.item if target.type.kind is Kind.LIST else target.type
+        if record_type is None or record_type.kind is not Kind.RECORD:
+            self._fail(RulesetTypeError, f"{target.type} has no fields (tried "
+                       f"'.{expression.name}')", expression.span)
+        assert record_type is not None
+        self._fail(RulesetNameError,
+                   f"unknown field {expression.name!r} of {record_type.record}",
+                   expression.span, _suggest(expression.name, self._field_names(record_type)))
+        raise AssertionError  # unreachable
+
+    def _call(self, expression: n.Call, scope: _Scope) -> c.Node:
+        function = self.functions.get(expression.function)
+        if function is None:
+            self._fail(RulesetNameError, f"unknown function {expression.function!r}",
+                       expression.span, _suggest(expression.function, self.functions.names()))
+        assert function is not None
+        arguments = [self.expression(argument, scope) for argument in expression.arguments]
+        try:
+            result = function.type_rule([argument.type for argument in arguments])
+        except SignatureError as error:
+            self._fail(RulesetTypeError, str(error), expression.span,
+                       f"{function.signature}: {function.doc}")
+            raise AssertionError from None  # unreachable
+        if function.regex_argument is not None and function.regex_argument < len(arguments):
+            index = function.regex_argument
+            arguments[index] = self._regex(arguments[index], expression.arguments[index],
+                                           function.name)
+        return c.Apply(function, tuple(arguments), result, expression.span)
+
+    def _regex(self, argument: c.Node, source: n.Expr, function: str) -> c.Node:
+        if not isinstance(argument, c.Const) or not isinstance(argument.value, str):
+            self._fail(RulesetTypeError, f"the pattern of {function}() must be a text literal",
+                       source.span)
+        assert isinstance(argument, c.Const)
+        try:
+            pattern = re.compile(argument.value)
+        except re.error as error:
+            span = source.span
+            offset = (error.pos or 0) + 1
+            moved = attrs.evolve(span, column=span.column + offset, start=span.start + offset)
+            self._fail(RulesetSyntaxError, f"invalid regular expression: {error.msg}", moved)
+            raise AssertionError from None  # unreachable
+        return c.Const(pattern, TEXT, argument.span, argument.label)
+
+    def _unary(self, expression: n.Unary, scope: _Scope) -> c.Node:
+        operand = self.expression(expression.operand, scope)
+        if not operand.type.numeric:
+            self._fail(RulesetTypeError, f"'-' needs a number, got {operand.type}",
+                       expression.span)
+        return c.Negate(operand, operand.type, expression.span)
+
+    def _binary(self, expression: n.Binary, scope: _Scope) -> c.Node:
+        left = self.expression(expression.left, scope)
+        right = self.expression(expression.right, scope)
+        operator = expression.operator
+        if operator == "??":
+            if not self._comparable(left, right):
+                self._fail(RulesetTypeError, f"'??' mixes {left.type} and {right.type}",
+                           expression.span)
+            base = left.type if left.type.kind is not Kind.NULL and not self._zero(left) \
+                else right.type
+            result = base.or_null() if right.type.nullable else base.not_null()
+            return c.Default(left, right, result, expression.span)
+        result_type = self._arithmetic_type(operator, left, right, expression.span)
+        nullable = left.type.nullable or right.type.nullable
+        return c.Arithmetic(operator, left, right,
+                            result_type.or_null() if nullable else result_type, expression.span)
+
+    def _arithmetic_type(self, operator: str, left: c.Node, right: c.Node,
+                         span: n.Span) -> DslType:
+        lt, rt = left.type.not_null(), right.type.not_null()
+        if Kind.NULL in (lt.kind, rt.kind):
+            return NULL
+        if lt.numeric and rt.numeric:
+            if operator in "+-" and lt.kind is rt.kind:
+                return lt
+            if operator == "*" and Kind.NUMBER in (lt.kind, rt.kind):
+                return rt if lt.kind is Kind.NUMBER else lt
+            if operator == "/" and rt.kind is Kind.NUMBER:
+                return lt
+            if operator == "/" and lt.kind is rt.kind:
+                return NUMBER
+        self._fail(RulesetTypeError, f"cannot compute {lt} {operator} {rt}", span,
+                   "money and percents only add to their own kind; multiply or divide by a "
+                   "plain number")
+        raise AssertionError  # unreachable
+
+    @staticmethod
+    def _zero(node: c.Node) -> bool:
+        return isinstance(node, c.Const) and node.type.kind is Kind.NUMBER and node.value == 0
+
+    def _comparable(self, left: c.Node, right: c.Node) -> bool:
+        if left.type.same_kind(right.type):
+            return True
+        # a literal 0 has no unit: it compares with money, percents and numbers alike
+        return (self._zero(left) and right.type.numeric) or (
+            self._zero(right) and left.type.numeric
+        )
+
+    def _compare(self, expression: n.Compare, scope: _Scope) -> c.Node:
+        left = self.expression(expression.left, scope)
+        right = self.expression(expression.right, scope)
+        null_literal = [isinstance(side, c.Const) and side.type.kind is Kind.NULL
+                        for side in (left, right)]
+        if any(null_literal) and expression.operator in ("==", "!=") \
+                and expression.tolerance is None:
+            operand = right if null_literal[0] else left
+            return c.IsNull(operand, expression.operator == "!=", BOOL, expression.span)
+        if not self._comparable(left, right):
+            self._fail(RulesetTypeError, f"cannot compare {left.type} with {right.type}",
+                       expression.span, self._comparison_hint(left.type, right.type))
+        ordered = expression.operator not in ("==", "!=")
+        kinds = {left.type.kind, right.type.kind} - {Kind.NULL}
+        if ordered and not kinds <= {Kind.NUMBER, Kind.PERCENT, Kind.MONEY, Kind.DATE}:
+            self._fail(RulesetTypeError, f"'{expression.operator}' needs numbers, percents, "
+                       f"money or dates, got {left.type}", expression.span)
+        tolerance = None
+        if expression.tolerance is not None:
+            tolerance = self.expression(expression.tolerance, scope)
+            operand = left if left.type.kind is not Kind.NULL else right
+            if not (operand.type.numeric and self._comparable(tolerance, operand)):
+                self._fail(RulesetTypeError, f"'within' needs a tolerance of the same kind as "
+                           f"the operands ({operand.type}), got {tolerance.type}",
+                           expression.tolerance.span)
+        return c.Compare(expression.operator, left, right, tolerance, BOOL, expression.span)
+
+    @staticmethod
+    def _comparison_hint(left: DslType, right: DslType) -> str:
+        kinds = {left.kind, right.kind}
+        if kinds == {Kind.PERCENT, Kind.NUMBER}:
+            return "write the number as a percent, e.g. 85%"
+        if kinds == {Kind.MONEY, Kind.NUMBER}:
+            return "write the number as money, e.g. 20万元"
+        return ""
+
+    def _membership(self, expression: n.Membership, scope: _Scope) -> c.Node:
+        item = self.expression(expression.item, scope)
+        collection = self.expression(expression.collection, scope)
+        substring = collection.type.kind is Kind.TEXT
+        if substring:
+            if item.type.kind not in (Kind.TEXT, Kind.NULL):
+                self._fail(RulesetTypeError, f"'in' a text needs text, got {item.type}",
+                           expression.item.span)
+        elif collection.type.kind is Kind.LIST:
+            assert collection.type.item is not None
+            if not item.type.same_kind(collection.type.item):
+                self._fail(RulesetTypeError, f"cannot look for {item.type} in a "
+                           f"{collection.type}", expression.span)
+        elif collection.type.kind is not Kind.NULL:
+            self._fail(RulesetTypeError, f"'in' needs a list or a text, got {collection.type}",
+                       expression.collection.span)
+        return c.In(item, collection, expression.negated, substring, BOOL, expression.span)
+
+    def _not(self, expression: n.Not, scope: _Scope) -> c.Node:
+        return c.Not(self._condition(expression.operand, scope), BOOL, expression.span)
+
+    def _logical(self, expression: n.Logical, scope: _Scope) -> c.Node:
+        left = self._condition(expression.left, scope)
+        right = self._condition(expression.right, scope)
+        node_class = c.And if expression.operator == "and" else c.Or
+        return node_class(left, right, BOOL, expression.span)
+
+    def _filter(self, expression: n.Filter, scope: _Scope) -> c.Node:
+        collection = self.expression(expression.collection, scope)
+        if collection.type.kind is not Kind.LIST:
+            self._fail(RulesetTypeError, f"'where' filters a list, got {collection.type}",
+                       expression.collection.span)
+        assert collection.type.item is not None
+        self._counter += 1
+        element = f"$element{self._counter}"
+        inner = _Scope({**scope.variables, element: collection.type.item},
+                       [*scope.elements, (element, collection.type.item)])
+        condition = self._condition(expression.condition, inner)
+        return c.Select(collection, element, condition, collection.type, expression.span)

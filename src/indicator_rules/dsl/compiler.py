@@ -1,0 +1,174 @@
+"""The compiler: checked tree → Python closures, evaluated many times after compiling once.
+
+Each node becomes a closure taking the environment (a dict of variables, with the declaration
+under ``$declaration`` and the run-time context under ``$context``). No ruleset text is ever
+passed to ``eval`` or ``exec``: closures only call the model's field getters, the registered
+functions and :mod:`indicator_rules.dsl.semantics`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from indicator_rules.dsl import checked as c
+from indicator_rules.dsl.semantics import (
+    arithmetic,
+    compare,
+    conjunction,
+    contains,
+    disjunction,
+    negation,
+)
+
+__all__ = ["CONTEXT", "Compiled", "compile_node"]
+
+#: The variable holding the :class:`~indicator_rules.dsl.types.RuntimeContext`.
+CONTEXT = "$context"
+
+Compiled = Callable[[dict[str, Any]], Any]
+
+
+def compile_node(node: c.Node) -> Compiled:
+    """A closure computing ``node`` in an environment."""
+    compiler: Callable[[Any], Compiled] = _COMPILERS[type(node)]
+    return compiler(node)
+
+
+def _const(node: c.Const) -> Compiled:
+    value = node.value
+    return lambda _env: value
+
+
+def _var(node: c.Var) -> Compiled:
+    name = node.name
+    return lambda env: env[name]
+
+
+def _field(node: c.Field) -> Compiled:
+    target = compile_node(node.target)
+    get = node.spec.get
+    if not node.project:
+        def read(env: dict[str, Any]) -> Any:
+            obj = target(env)
+            return None if obj is None else get(obj, env[CONTEXT])
+        return read
+    flatten = node.flatten
+
+    def project(env: dict[str, Any]) -> Any:
+        items = target(env)
+        if items is None:
+            return None
+        context = env[CONTEXT]
+        values = [None if item is None else get(item, context) for item in items]
+        if flatten:
+            return tuple(inner for value in values if value is not None for inner in value)
+        return tuple(values)
+    return project
+
+
+def _apply(node: c.Apply) -> Compiled:
+    arguments = tuple(compile_node(argument) for argument in node.arguments)
+    implementation = node.function.implementation
+    if node.function.null_safe:
+        return lambda env: implementation(*(argument(env) for argument in arguments))
+
+    def call(env: dict[str, Any]) -> Any:
+        values = [argument(env) for argument in arguments]
+        if any(value is None for value in values):
+            return None
+        return implementation(*values)
+    return call
+
+
+def _negate(node: c.Negate) -> Compiled:
+    operand = compile_node(node.operand)
+
+    def negate(env: dict[str, Any]) -> Any:
+        value = operand(env)
+        return None if value is None else -value
+    return negate
+
+
+def _arithmetic(node: c.Arithmetic) -> Compiled:
+    left, right, operator = compile_node(node.left), compile_node(node.right), node.operator
+    return lambda env: arithmetic(operator, left(env), right(env))
+
+
+def _default(node: c.Default) -> Compiled:
+    left, right = compile_node(node.left), compile_node(node.right)
+
+    def default(env: dict[str, Any]) -> Any:
+        value = left(env)
+        return right(env) if value is None else value
+    return default
+
+
+def _compare(node: c.Compare) -> Compiled:
+    left, right, operator = compile_node(node.left), compile_node(node.right), node.operator
+    if node.tolerance is None:
+        return lambda env: compare(operator, left(env), right(env))
+    tolerance = compile_node(node.tolerance)
+    return lambda env: compare(operator, left(env), right(env), tolerance(env))
+
+
+def _is_null(node: c.IsNull) -> Compiled:
+    operand = compile_node(node.operand)
+    if node.negated:
+        return lambda env: operand(env) is not None
+    return lambda env: operand(env) is None
+
+
+def _in(node: c.In) -> Compiled:
+    item, collection = compile_node(node.item), compile_node(node.collection)
+    substring = node.substring
+    if node.negated:
+        return lambda env: negation(contains(item(env), collection(env), substring))
+    return lambda env: contains(item(env), collection(env), substring)
+
+
+def _not(node: c.Not) -> Compiled:
+    operand = compile_node(node.operand)
+    return lambda env: negation(operand(env))
+
+
+def _and(node: c.And) -> Compiled:
+    left, right = compile_node(node.left), compile_node(node.right)
+    return lambda env: conjunction(left(env), lambda: right(env))
+
+
+def _or(node: c.Or) -> Compiled:
+    left, right = compile_node(node.left), compile_node(node.right)
+    return lambda env: disjunction(left(env), lambda: right(env))
+
+
+def _select(node: c.Select) -> Compiled:
+    collection, condition, element = (
+        compile_node(node.collection), compile_node(node.condition), node.element
+    )
+
+    def select(env: dict[str, Any]) -> Any:
+        items = collection(env)
+        if items is None:
+            return None
+        scope = dict(env)
+        kept = []
+        for item in items:
+            scope[element] = item
+            if condition(scope) is True:
+                kept.append(item)
+        return tuple(kept)
+    return select
+
+
+def _make_list(node: c.MakeList) -> Compiled:
+    items = tuple(compile_node(item) for item in node.items)
+    return lambda env: tuple(item(env) for item in items)
+
+
+_COMPILERS: dict[type, Callable[[Any], Compiled]] = {
+    c.Const: _const, c.Var: _var, c.Field: _field, c.Apply: _apply, c.Negate: _negate,
+    c.Arithmetic: _arithmetic, c.Default: _default, c.Compare: _compare, c.IsNull: _is_null,
+    c.In: _in,
+    c.Not: _not, c.And: _and, c.Or: _or, c.Select: _select, c.MakeList: _make_list,
+}

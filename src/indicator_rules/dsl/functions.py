@@ -1,0 +1,388 @@
+"""Functions callable from rules: the built-ins, and a registry for a bureau's own.
+
+A function has a type rule (checked when the ruleset loads) and a pure Python implementation.
+Null handling is part of each function: unless a function says otherwise, a null argument gives
+a null result. Aggregates skip null items (``sum`` of nothing is 0; ``min``/``max`` of nothing is
+null); ``all`` of an empty list is true (use ``all_nonempty`` to require at least one item);
+``any``/``all`` with null items follow three-valued logic.
+
+A bureau registers its own functions with :meth:`FunctionRegistry.register` (typed signature)
+or through the entry-point group ``indicator_rules.functions`` (each entry point is a callable
+taking the registry).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from importlib.metadata import entry_points
+from typing import Any
+
+import attrs
+
+from indicator_rules.dsl.types import (
+    BOOL,
+    NUMBER,
+    TEXT,
+    DslType,
+    Kind,
+    list_of,
+    record,
+)
+from indicator_rules.model import IndicatorValue
+
+__all__ = ["Function", "FunctionRegistry", "SignatureError", "builtin_functions"]
+
+ENTRY_POINT_GROUP = "indicator_rules.functions"
+
+
+class SignatureError(Exception):
+    """Arguments that do not fit a function; the checker turns it into a located load error."""
+
+
+TypeRule = Callable[[Sequence[DslType]], DslType]
+
+
+@attrs.frozen
+class Function:
+    """A function of the rules language.
+
+    ``type_rule`` gets the argument types and returns the result type, or raises
+    :class:`SignatureError`; ``implementation`` gets the argument values. ``regex_argument`` is
+    the index of an argument that must be a text literal holding a regular expression: it is
+    compiled when the ruleset loads and passed compiled. With ``null_safe`` false, a null
+    argument gives null without calling the implementation.
+    """
+
+    name: str
+    type_rule: TypeRule
+    implementation: Callable[..., Any]
+    doc: str
+    signature: str
+    null_safe: bool = False
+    regex_argument: int | None = None
+
+
+def _arity(name: str, types: Sequence[DslType], count: int) -> None:
+    if len(types) != count:
+        plural = "s" if count != 1 else ""
+        raise SignatureError(f"{name}() takes {count} argument{plural}, got {len(types)}")
+
+
+def _list_argument(name: str, types: Sequence[DslType]) -> DslType:
+    _arity(name, types, 1)
+    (argument,) = types
+    if argument.kind is not Kind.LIST:
+        raise SignatureError(f"{name}() takes a list, got {argument}")
+    assert argument.item is not None
+    return argument.item
+
+
+def _numeric_list(name: str, types: Sequence[DslType], allow_date: bool = False) -> DslType:
+    item = _list_argument(name, types)
+    if not (item.numeric or (allow_date and item.kind is Kind.DATE) or item.kind is Kind.NULL):
+        raise SignatureError(f"{name}() takes a list of numbers, percents or money, got list of "
+                             f"{item}")
+    return item.not_null()
+
+
+def _bool_list(name: str, types: Sequence[DslType]) -> DslType:
+    item = _list_argument(name, types)
+    if item.kind not in (Kind.BOOL, Kind.NULL):
+        raise SignatureError(f"{name}() takes a list of conditions, got list of {item}")
+    return BOOL
+
+
+def _fixed(name: str, parameters: Sequence[DslType], result: DslType) -> TypeRule:
+    """A type rule for a fixed signature; a nullable argument makes the result nullable."""
+
+    def rule(types: Sequence[DslType]) -> DslType:
+        _arity(name, types, len(parameters))
+        nullable = False
+        for position, (given, wanted) in enumerate(zip(types, parameters, strict=True), 1):
+            if not given.same_kind(wanted):
+                raise SignatureError(f"argument {position} of {name}() must be {wanted}, "
+                                     f"got {given}")
+            nullable |= given.nullable and not wanted.nullable
+        return result.or_null() if nullable else result
+
+    return rule
+
+
+def _three_valued_all(items: Iterable[bool | None]) -> bool | None:
+    unknown = False
+    for item in items:
+        if item is False:
+            return False
+        unknown |= item is None
+    return None if unknown else True
+
+
+def _three_valued_any(items: Iterable[bool | None]) -> bool | None:
+    unknown = False
+    for item in items:
+        if item is True:
+            return True
+        unknown |= item is None
+    return None if unknown else False
+
+
+def _all_nonempty(items: tuple[bool | None, ...]) -> bool | None:
+    return False if not items else _three_valued_all(items)
+
+
+def _present(items: Iterable[Any]) -> list[Any]:
+    return [item for item in items if item is not None]
+
+
+def _min(items: tuple[Any, ...]) -> Any:
+    present = _present(items)
+    return min(present) if present else None
+
+
+def _max(items: tuple[Any, ...]) -> Any:
+    present = _present(items)
+    return max(present) if present else None
+
+
+def _distinct(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(_present(items)))
+
+
+def _duplicates(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    seen: dict[Any, int] = {}
+    for item in _present(items):
+        seen[item] = seen.get(item, 0) + 1
+    return tuple(item for item, times in seen.items() if times > 1)
+
+
+_PUNCTUATION_OR_SPACE = re.compile(r"[\s\W_]+", re.UNICODE)
+_NUMBERED_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*年)")
+
+
+def normalize_text(text: str) -> str:
+    """Text compared for sameness: NFKC, no ``指标 N:`` prefix, no spaces or punctuation."""
+    text = _NUMBERED_PREFIX.sub("", unicodedata.normalize("NFKC", text))
+    return _PUNCTUATION_OR_SPACE.sub("", text)
+
+
+def _years(text: str) -> tuple[Decimal, ...]:
+    return tuple(Decimal(match.group(1)) for match in _YEAR.finditer(text))
+
+
+def _words_in(text: str, words: tuple[str | None, ...]) -> tuple[str, ...]:
+    return tuple(word for word in words if word and word in text)
+
+
+def _remove_words(text: str, words: tuple[str | None, ...]) -> str:
+    for word in sorted((word for word in words if word), key=len, reverse=True):
+        text = text.replace(word, "")
+    return text
+
+
+# Organisations as goals and indicators name them: a name ending in 委员会/办公室/办公厅, or a
+# 省/市/县/区 prefix with an organ suffix (市委办, 市财政局, 市直机关工委, 县政府办 …).
+_ORGANISATION = re.compile(
+    r"(?:中共)?[\u4e00-\u9fff]{2,12}?(?:委员会|办公室|办公厅)"
+    r"|(?:省|市|县|区|州)(?:委|政府|人大|政协)?[\u4e00-\u9fff]{0,6}?"
+    r"(?:政府办|委办|工委|局|厅|委)"
+)
+
+
+def organisations_in(text: str) -> tuple[str, ...]:
+    """Organisation names mentioned in ``text`` (heuristic), in order, each once."""
+    found: list[str] = []
+    for match in _ORGANISATION.finditer(text):
+        if match.group(0) not in found:
+            found.append(match.group(0))
+    return tuple(found)
+
+
+def repeated_paragraphs(text: str, min_length: Decimal) -> tuple[str, ...]:
+    """Passages of at least ``min_length`` characters (normalised) that occur twice in ``text``.
+
+    The text is cut into sentences (。；; and line breaks); a run of consecutive sentences whose
+    normalised form appears again later is reported once, as first written.
+    """
+    sentences = [part for part in re.split(r"(?<=[。；;])|\n", text) if part.strip()]
+    keys = [normalize_text(sentence) for sentence in sentences]
+    found: list[str] = []
+    index = 0
+    while index < len(sentences):
+        best = 0
+        for length in range(1, len(sentences) - index):
+            window = "".join(keys[index:index + length])
+            if len(window) < min_length:
+                continue
+            rest = "".join(keys[index + length:])
+            if window in rest:
+                best = length
+            else:
+                break
+        if best:
+            found.append("".join(sentences[index:index + best]).strip())
+            index += best
+        else:
+            index += 1
+    return tuple(found)
+
+
+def _same(types: Sequence[DslType], name: str) -> DslType:
+    _arity(name, types, 1)
+    if not types[0].numeric:
+        raise SignatureError(f"{name}() takes a number, percent or money, got {types[0]}")
+    return types[0]
+
+
+def _length(types: Sequence[DslType]) -> DslType:
+    _arity("len", types, 1)
+    if types[0].kind not in (Kind.TEXT, Kind.LIST, Kind.NULL):
+        raise SignatureError(f"len() takes text or a list, got {types[0]}")
+    return NUMBER.or_null() if types[0].nullable else NUMBER
+
+
+def _blank(types: Sequence[DslType]) -> DslType:
+    _arity("blank", types, 1)
+    if types[0].kind not in (Kind.TEXT, Kind.NULL, Kind.LIST):
+        raise SignatureError(f"blank() takes text or a list, got {types[0]}")
+    return BOOL
+
+
+def _value_predicate(name: str) -> TypeRule:
+    def rule(types: Sequence[DslType]) -> DslType:
+        _arity(name, types, 1)
+        if types[0].kind is not Kind.RECORD or types[0].record != "Value":
+            raise SignatureError(f"{name}() takes an 指标值 (such as i.value), got {types[0]}")
+        return BOOL
+
+    return rule
+
+
+def _is_blank(value: str | tuple[Any, ...] | None) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return not value
+
+
+_TEXT_LIST = list_of(TEXT)
+
+
+def builtin_functions() -> dict[str, Function]:
+    """The built-in functions, by name."""
+    functions = [
+        Function("count", lambda t: (_list_argument("count", t), NUMBER)[1],
+                 lambda items: Decimal(len(items)), "number of items", "count(list) -> number"),
+        Function("sum", lambda t: _numeric_list("sum", t),
+                 lambda items: sum(_present(items), Decimal(0)),
+                 "sum, skipping nulls; 0 for an empty list", "sum(list) -> same kind"),
+        Function("min", lambda t: _numeric_list("min", t, allow_date=True).or_null(), _min,
+                 "smallest item, skipping nulls; null for an empty list", "min(list) -> item"),
+        Function("max", lambda t: _numeric_list("max", t, allow_date=True).or_null(), _max,
+                 "largest item, skipping nulls; null for an empty list", "max(list) -> item"),
+        Function("any", lambda t: _bool_list("any", t), _three_valued_any,
+                 "true if some item is true", "any(list of conditions) -> bool"),
+        Function("all", lambda t: _bool_list("all", t), _three_valued_all,
+                 "true if no item is false; true for an empty list", "all(list) -> bool"),
+        Function("all_nonempty", lambda t: _bool_list("all_nonempty", t), _all_nonempty,
+                 "like all(), but false for an empty list", "all_nonempty(list) -> bool"),
+        Function("distinct", lambda t: list_of(_list_argument("distinct", t).not_null()),
+                 _distinct, "items without repeats, in first-seen order, nulls dropped",
+                 "distinct(list) -> list"),
+        Function("duplicates", lambda t: list_of(_list_argument("duplicates", t).not_null()),
+                 _duplicates, "items that occur more than once (each listed once)",
+                 "duplicates(list) -> list"),
+        Function("abs", lambda t: _same(t, "abs"), abs, "absolute value",
+                 "abs(number) -> number"),
+        Function("len", _length, len, "length of a text or list", "len(text or list) -> number"),
+        Function("blank", _blank, _is_blank,
+                 "true for null, empty or white-space-only text, or an empty list",
+                 "blank(text) -> bool", null_safe=True),
+        Function("quantified", _value_predicate("quantified"), lambda v: v.parsed.quantified,
+                 "the 指标值 has a number", "quantified(value) -> bool"),
+        Function("graded", _value_predicate("graded"), lambda v: v.parsed.graded,
+                 "the 指标值 is a grade (好, 达标 …)", "graded(value) -> bool"),
+        Function("matches", _fixed("matches", (TEXT, TEXT), BOOL),
+                 lambda text, pattern: pattern.search(text) is not None,
+                 "the regular expression (a text literal, checked at load) matches part of the "
+                 "text", "matches(text, regex) -> bool", regex_argument=1),
+        Function("contains_any", _fixed("contains_any", (TEXT, _TEXT_LIST), BOOL),
+                 lambda text, words: bool(_words_in(text, words)),
+                 "the text contains one of the words", "contains_any(text, list) -> bool"),
+        Function("words_in", _fixed("words_in", (TEXT, _TEXT_LIST), _TEXT_LIST), _words_in,
+                 "the words of the list that occur in the text, in list order",
+                 "words_in(text, list) -> list of text"),
+        Function("years", _fixed("years", (TEXT,), list_of(NUMBER)), _years,
+                 "the years (19xx/20xx followed by 年) mentioned in the text",
+                 "years(text) -> list of number"),
+        Function("normalize", _fixed("normalize", (TEXT,), TEXT), normalize_text,
+                 "text for comparing sameness: no 指标N: prefix, spaces or punctuation",
+                 "normalize(text) -> text"),
+        Function("remove_words", _fixed("remove_words", (TEXT, _TEXT_LIST), TEXT), _remove_words,
+                 "the text without any of the words (longest first)",
+                 "remove_words(text, list) -> text"),
+        Function("organisations", _fixed("organisations", (TEXT,), _TEXT_LIST), organisations_in,
+                 "organisation names mentioned in the text (heuristic: …委员会, …局, 市委办 …)",
+                 "organisations(text) -> list of text"),
+        Function("repeated_paragraphs",
+                 _fixed("repeated_paragraphs", (TEXT, NUMBER), _TEXT_LIST), repeated_paragraphs,
+                 "passages of at least N characters that occur twice in the text",
+                 "repeated_paragraphs(text, N) -> list of text"),
+        Function("parse", _fixed("parse", (TEXT,), record("Value")),
+                 lambda text: IndicatorValue(text=text),
+                 "read any text as an 指标值 (e.g. the numbers in a goal: parse(goal).targets)",
+                 "parse(text) -> value"),
+    ]
+    return {function.name: function for function in functions}
+
+
+class FunctionRegistry:
+    """The functions a ruleset may call: the built-ins plus registered ones."""
+
+    def __init__(self, functions: Mapping[str, Function] | None = None) -> None:
+        self._functions: dict[str, Function] = dict(
+            builtin_functions() if functions is None else functions
+        )
+
+    def register(
+        self,
+        name: str,
+        parameters: Sequence[DslType],
+        returns: DslType,
+        implementation: Callable[..., Any],
+        doc: str = "",
+    ) -> None:
+        """Add a pure function with a typed signature; a name already taken is an error."""
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"function name {name!r} must be letters, digits and _")
+        if name in self._functions:
+            raise ValueError(f"a function named {name!r} is already registered")
+        signature = f"{name}({', '.join(map(str, parameters))}) -> {returns}"
+        self._functions[name] = Function(
+            name, _fixed(name, parameters, returns), implementation,
+            doc or (implementation.__doc__ or "").strip(), signature,
+        )
+
+    def get(self, name: str) -> Function | None:
+        """The function called ``name``, if any."""
+        return self._functions.get(name)
+
+    def names(self) -> list[str]:
+        """All function names, sorted."""
+        return sorted(self._functions)
+
+    def copy(self) -> FunctionRegistry:
+        """An independent registry with the same functions."""
+        return FunctionRegistry(self._functions)
+
+    @classmethod
+    def with_plugins(cls) -> FunctionRegistry:
+        """The built-ins plus the functions of installed ``indicator_rules.functions`` plugins."""
+        registry = cls()
+        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            entry_point.load()(registry)
+        return registry

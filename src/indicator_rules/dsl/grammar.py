@@ -1,0 +1,492 @@
+"""The grammar of ``.rules`` files (pyparsing): text → a ``RulesetNode`` syntax tree.
+
+Productions are named, top-down, a few lines each; parse actions only build nodes. Packrat
+parsing is not enabled: it is process-wide in pyparsing and this grammar does not need it.
+The BNF is kept in ``docs/dsl.md``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextvars
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pyparsing as pp
+
+from indicator_rules.dsl import nodes as n
+from indicator_rules.errors import RulesetSyntaxError, SourceLine
+
+__all__ = ["KEYWORDS", "MAX_NESTING", "parse_expression", "parse_ruleset"]
+
+#: Deepest nesting of parentheses, lists and calls accepted in an expression. Real rules nest
+#: far less; the bound keeps pyparsing's recursive descent well inside Python's recursion limit
+#: (changing that limit would affect the whole host program).
+MAX_NESTING = 16
+
+#: A name: a letter (Chinese included) or "_", then letters, digits or "_". Python's ``re`` is
+#: Unicode-aware, so ``\w`` covers Chinese; a keyword must not be followed by such a character,
+#: so ``in指标`` is a name, not ``in`` — pyparsing's ``Keyword`` would look at ASCII only, and
+#: building it from pyparsing's Chinese character set costs most of a second at import.
+_NAME_PATTERN = r"[^\W\d]\w*"
+
+KEYWORDS = frozenset({
+    "ruleset", "title", "version", "source", "extends", "param", "severity", "disable",
+    "because", "rule", "applies", "to", "tags", "doc", "fix", "at", "for", "each", "in",
+    "where", "let", "when", "require", "message", "example", "pass", "fail", "and", "or",
+    "not", "within", "true", "false", "null",
+})
+
+
+@attrs.frozen
+class _Document:
+    file: str
+    text: str
+    line_starts: list[int]
+
+    def span(self, start: int, end: int | None = None) -> n.Span:
+        line = bisect.bisect_right(self.line_starts, start)
+        column = start - self.line_starts[line - 1] + 1
+        return n.Span(self.file, line, column, start, start if end is None else end)
+
+
+_current: contextvars.ContextVar[_Document] = contextvars.ContextVar("rules_document")
+
+
+def _span(location: int) -> n.Span:
+    return _current.get().span(location)
+
+
+def _keyword(word: str) -> pp.ParserElement:
+    return pp.Regex(rf"{re.escape(word)}(?!\w)").set_name(f"'{word}'")
+
+
+def _one_of_words(words: str, name: str) -> pp.ParserElement:
+    alternatives = "|".join(re.escape(word) for word in words.split())
+    return pp.Regex(rf"(?:{alternatives})(?!\w)").set_name(name)
+
+
+K = {word: _keyword(word) for word in KEYWORDS}
+KS = {word: pp.Suppress(keyword) for word, keyword in K.items()}
+LPAR, RPAR, LBRACK, RBRACK, COMMA, DOT = (pp.Suppress(c) for c in "()[],.")
+
+_any_identifier = pp.Regex(_NAME_PATTERN).set_name("name")
+identifier = (
+    _any_identifier.copy().add_condition(lambda tokens: tokens[0] not in KEYWORDS).set_name("name")
+)
+rule_id = pp.Regex(r"[A-Za-z]+[0-9]+(?![\w])").set_name("rule id (letters then digits, e.g. V01)")
+kebab_name = pp.Regex(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+").set_name("kebab-case rule name")
+triple_string = pp.QuotedString('"""', multiline=True, unquote_results=True)
+plain_string = pp.QuotedString('"', esc_char="\\", unquote_results=True)
+string = (triple_string | plain_string).set_name("text in double quotes")
+level = _one_of_words("error warning info", "error, warning or info")
+
+
+def _action(function: Callable[[int, pp.ParseResults], object]) -> Callable[..., object]:
+    def action(_text: str, location: int, tokens: pp.ParseResults) -> object:
+        return function(location, tokens)
+
+    return action
+
+
+# --- expressions ------------------------------------------------------------------------------
+
+#: Matches nothing; gives the position reached (after white space), for spans.
+_location = pp.Empty().set_parse_action(lambda _text, location, _tokens: location)
+
+expression = pp.Forward()
+expression.set_name("expression")
+
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(%|万元|亿元|千元|元)?")
+_MONEY_IN_WAN = {"万元": Decimal(1), "亿元": Decimal(10000), "千元": Decimal("0.1"),
+                 "元": Decimal("0.0001")}
+
+
+def _number_literal(location: int, tokens: pp.ParseResults) -> n.Constant:
+    match = _NUMBER.fullmatch(tokens[0])
+    assert match is not None  # the regex below only matches this shape
+    number, unit = Decimal(match.group(1)), match.group(2)
+    if unit == "%":
+        return n.Constant("percent", number, _span(location))
+    if unit:
+        return n.Constant("money", number * _MONEY_IN_WAN[unit], _span(location))
+    return n.Constant("number", number, _span(location))
+
+
+number_literal = (
+    pp.Regex(r"\d+(?:\.\d+)?(?:%|万元|亿元|千元|元)?").set_name("number").add_parse_action(
+        _action(_number_literal)
+    )
+)
+text_literal = string.copy().add_parse_action(
+    _action(lambda location, tokens: n.Constant("text", tokens[0], _span(location)))
+)
+constant = (K["true"] | K["false"] | K["null"]).add_parse_action(
+    _action(
+        lambda location, tokens: n.Constant("null", None, _span(location))
+        if tokens[0] == "null"
+        else n.Constant("bool", tokens[0] == "true", _span(location))
+    )
+)
+list_literal = (LBRACK - pp.Optional(pp.DelimitedList(expression)) + RBRACK).set_name("list")
+list_literal.add_parse_action(
+    _action(lambda location, tokens: n.ListLiteral(tuple(tokens), _span(location)))
+)
+param_ref = (K["param"] + DOT - _any_identifier).set_name("param.NAME")
+param_ref.add_parse_action(_action(lambda location, tokens: n.ParamRef(tokens[1], _span(location))))
+call = (identifier + LPAR - pp.Group(pp.Optional(pp.DelimitedList(expression))) + RPAR).set_name(
+    "function call"
+)
+call.add_parse_action(
+    _action(lambda location, tokens: n.Call(tokens[0], tuple(tokens[1]), _span(location)))
+)
+name = identifier.copy().add_parse_action(
+    _action(lambda location, tokens: n.Name(tokens[0], _span(location)))
+)
+parenthesised = LPAR - expression + RPAR
+atom = (
+    number_literal | text_literal | constant | list_literal | param_ref | call | name
+    | parenthesised
+).set_name("value")
+
+
+def _attribute_chain(_text: str, location: int, tokens: pp.ParseResults) -> object:
+    node = tokens[0]
+    for field_location, field_name in tokens[1:]:
+        node = n.Attribute(node, field_name, _span(field_location))
+    return node
+
+
+postfix = (atom + pp.ZeroOrMore(pp.Group(DOT + _location + _any_identifier))).set_name("value")
+postfix.add_parse_action(_attribute_chain)
+
+unary = pp.Forward()
+unary <<= (
+    (pp.Literal("-") + unary).add_parse_action(
+        _action(lambda location, tokens: n.Unary("-", tokens[1], _span(location)))
+    )
+    | postfix
+).set_name("value")
+
+
+def _left_fold(make: Callable[[Any, Any, Any, n.Span], object]) -> Callable[..., object]:
+    def fold(_text: str, location: int, tokens: pp.ParseResults) -> object:
+        node = tokens[0]
+        for operator, operand in zip(tokens[1::2], tokens[2::2], strict=True):
+            node = make(operator, node, operand, _span(location))
+        return node
+
+    return fold
+
+
+product = (unary + pp.ZeroOrMore(pp.one_of("* /") - unary)).set_name("product")
+product.add_parse_action(_left_fold(lambda op, left, right, span: n.Binary(op, left, right, span)))
+total = (product + pp.ZeroOrMore(pp.one_of("+ -") - product)).set_name("sum")
+total.add_parse_action(_left_fold(lambda op, left, right, span: n.Binary(op, left, right, span)))
+defaulted = (total + pp.ZeroOrMore(pp.Literal("??") - total)).set_name("value")
+defaulted.add_parse_action(
+    _left_fold(lambda op, left, right, span: n.Binary(op, left, right, span))
+)
+
+comparison_operator = pp.one_of("== != <= >= < >").set_name("comparison operator")
+
+
+def _comparison(location: int, tokens: pp.ParseResults) -> object:
+    items = list(tokens)
+    if len(items) == 1:
+        return items[0]
+    left, operator = items[0], items[1]
+    if operator == "not":  # not in
+        return n.Membership(left, items[3], True, _span(location))
+    if operator == "in":
+        return n.Membership(left, items[2], False, _span(location))
+    tolerance = items[4] if len(items) > 3 else None
+    return n.Compare(operator, left, items[2], tolerance, _span(location))
+
+
+comparison = (
+    defaulted
+    + pp.Optional(
+        (comparison_operator - defaulted + pp.Optional(K["within"] - defaulted))
+        | (K["not"] + K["in"] - defaulted)
+        | (K["in"] - defaulted)
+    )
+).set_name("comparison")
+comparison.add_parse_action(_action(_comparison))
+
+negation = pp.Forward()
+negation.set_name("condition")
+negation <<= (
+    (K["not"] + ~K["in"] - negation).add_parse_action(
+        _action(lambda location, tokens: n.Not(tokens[1], _span(location)))
+    )
+    | comparison
+).set_name("condition")
+conjunction = (negation + pp.ZeroOrMore(K["and"] - negation)).set_name("condition")
+conjunction.add_parse_action(
+    _left_fold(lambda op, left, right, span: n.Logical("and", left, right, span))
+)
+disjunction = (conjunction + pp.ZeroOrMore(K["or"] - conjunction)).set_name("condition")
+disjunction.add_parse_action(
+    _left_fold(lambda op, left, right, span: n.Logical("or", left, right, span))
+)
+filtered = (disjunction + pp.ZeroOrMore(K["where"] - disjunction)).set_name("expression")
+filtered.add_parse_action(
+    _left_fold(lambda op, left, right, span: n.Filter(left, right, span))
+)
+expression <<= filtered
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+def _tagged(tag: str, element: pp.ParserElement) -> pp.ParserElement:
+    marker = pp.Empty().set_parse_action(lambda: tag)
+    return pp.Group(marker + element)
+
+
+for_each = _tagged(
+    "for",
+    _location + KS["for"] - KS["each"] - identifier - KS["in"] - disjunction
+    + pp.Optional(KS["where"] - expression),
+).set_name("for each")
+let = _tagged("let", _location + KS["let"] - identifier - pp.Suppress("=") - expression)
+when = _tagged("when", _location + KS["when"] - expression)
+require = _tagged("require", _location + KS["require"] - expression)
+message = _tagged("message", _location + KS["message"] - _location + string)
+severity_clause = _tagged("severity", _location + KS["severity"] - level)
+applies = _tagged(
+    "applies",
+    _location + KS["applies"] - KS["to"] - _one_of_words("project department",
+                                                         "project or department"),
+)
+tags = _tagged("tags", _location + KS["tags"] - pp.Group(pp.DelimitedList(string)))
+doc = _tagged("doc", _location + KS["doc"] - string)
+fix = _tagged("fix", _location + KS["fix"] - string)
+at = _tagged("at", _location + KS["at"] - identifier + pp.OneOrMore(DOT + _any_identifier))
+example = _tagged(
+    "example", _location + KS["example"] - _one_of_words("pass fail", "pass or fail") - string
+)
+clause = (
+    for_each | let | when | require | message | severity_clause | applies | tags | doc | fix | at
+    | example
+).set_name("rule clause (severity, for each, let, when, require, message, example …)")
+rule = (
+    _location + KS["rule"] - rule_id + pp.Optional(kebab_name, default="") + string
+    + pp.Group(pp.ZeroOrMore(clause))
+).set_name("rule")
+
+param = _tagged(
+    "param",
+    _location + KS["param"] - identifier - (pp.Literal("+=") | pp.Literal("=")) - expression
+    + pp.Optional(KS["doc"] - string),
+).set_name("param")
+severity_override = _tagged(
+    "severity_override", _location + KS["severity"] - (rule_id | pp.Literal("*")) - level
+)
+disable = _tagged(
+    "disable", _location + KS["disable"] - rule_id - KS["because"] - string
+).set_name("disable")
+header = _tagged("header", (K["ruleset"] | K["title"] | K["version"] | K["source"]) - string)
+extends = _tagged("extends", _location + KS["extends"] - string)
+item = (
+    header | extends | param | severity_override | disable | _tagged("rule", pp.Group(rule))
+).set_name("ruleset item (ruleset, extends, param, severity, disable, rule)")
+ruleset_grammar = pp.ZeroOrMore(item).ignore(pp.python_style_comment)
+expression_grammar = expression.copy().ignore(pp.python_style_comment)
+
+
+# --- from parse results to nodes -----------------------------------------------------------
+
+
+def _template(text: str, location: int) -> n.Template:
+    """Split a message into text and ``{expression}`` parts; ``{{``/``}}`` are literal braces."""
+    document = _current.get()
+    parts: list[str | n.Expr] = []
+    literal = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if text.startswith("{{", index) or text.startswith("}}", index):
+            literal += char
+            index += 2
+            continue
+        if char == "{":
+            end = text.find("}", index)
+            if end < 0:
+                raise _syntax_error(document, location + 1 + index, "unclosed '{' in message")
+            if literal:
+                parts.append(literal)
+                literal = ""
+            parts.append(_sub_expression(text[index + 1:end], location + 2 + index))
+            index = end + 1
+            continue
+        if char == "}":
+            raise _syntax_error(document, location + 1 + index, "'}' without '{' in message "
+                                "(write '}}' for a literal brace)")
+        literal += char
+        index += 1
+    if literal:
+        parts.append(literal)
+    return n.Template(tuple(parts), document.span(location))
+
+
+def _sub_expression(source: str, offset: int) -> n.Expr:
+    """Parse an expression embedded at ``offset`` of the current document (keeps positions)."""
+    document = _current.get()
+    padded = "".join("\n" if document.text[i] == "\n" else " " for i in range(offset)) + source
+    try:
+        result = expression_grammar.parse_with_tabs().parse_string(padded, parse_all=True)
+    except pp.ParseBaseException as error:
+        message = _expected_message(error, "an operator or the closing '}'")
+        raise _syntax_error(document, error.loc, message) from None
+    node: n.Expr = result[0]
+    return node
+
+
+def _rule(tokens: pp.ParseResults) -> n.RuleNode:
+    location, identifier_, kebab, title, clauses = tokens
+    fields: dict[str, Any] = {
+        "severity": None, "applies_to": None, "tags": (), "doc": "", "fix": "", "at": (),
+        "message": None, "severity_span": None, "at_span": None,
+    }
+    statements: list[n.Statement] = []
+    examples: list[n.ExampleNode] = []
+    for tag, clause_location, *rest in clauses:
+        span = _span(clause_location)
+        if tag == "for":
+            condition = rest[2] if len(rest) > 2 else None
+            statements.append(n.ForEach(rest[0], rest[1], condition, span))
+        elif tag == "let":
+            statements.append(n.Let(rest[0], rest[1], span))
+        elif tag == "when":
+            statements.append(n.When(rest[0], span))
+        elif tag == "require":
+            statements.append(n.Require(rest[0], span))
+        elif tag == "message":
+            fields["message"] = _template(rest[1], rest[0])
+        elif tag == "severity":
+            fields["severity"], fields["severity_span"] = rest[0], span
+        elif tag == "applies":
+            fields["applies_to"] = rest[0]
+        elif tag == "tags":
+            fields["tags"] = tuple(rest[0])
+        elif tag in ("doc", "fix"):
+            fields[tag] = rest[0]
+        elif tag == "at":
+            fields["at"], fields["at_span"] = tuple(rest), span
+        elif tag == "example":
+            examples.append(n.ExampleNode(rest[0], rest[1], span))
+    return n.RuleNode(
+        rule_id=identifier_, title=title, name=kebab or None, statements=tuple(statements),
+        examples=tuple(examples), span=_span(location), **fields,
+    )
+
+
+def _ruleset(results: pp.ParseResults, document: _Document) -> n.RulesetNode:
+    headers: dict[str, str] = {}
+    extends: list[tuple[str, n.Span]] = []
+    params: list[n.ParamNode] = []
+    severities: list[n.SeverityNode] = []
+    disables: list[n.DisableNode] = []
+    rules: list[n.RuleNode] = []
+    for tag, *rest in results:
+        if tag == "header":
+            headers[rest[0]] = rest[1]
+        elif tag == "extends":
+            extends.append((rest[1], _span(rest[0])))
+        elif tag == "param":
+            location, param_name, operator, value, *doc_tokens = rest
+            params.append(n.ParamNode(param_name, value, operator == "+=",
+                                      doc_tokens[0] if doc_tokens else "", _span(location)))
+        elif tag == "severity_override":
+            severities.append(n.SeverityNode(rest[1], rest[2], _span(rest[0])))
+        elif tag == "disable":
+            disables.append(n.DisableNode(rest[1], rest[2], _span(rest[0])))
+        elif tag == "rule":
+            rules.append(_rule(rest[0]))
+    return n.RulesetNode(
+        name=headers.get("ruleset"), title=headers.get("title", ""),
+        version=headers.get("version", ""), source=headers.get("source", ""),
+        extends=tuple(extends), params=tuple(params), severities=tuple(severities),
+        disables=tuple(disables), rules=tuple(rules), span=document.span(0),
+    )
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+_AFTER_RULESET_ITEM = "a rule clause or a ruleset item (rule, param, severity, disable, extends)"
+
+
+def _expected_message(error: pp.ParseBaseException, at_end: str = _AFTER_RULESET_ITEM) -> str:
+    found = error.pstr[error.loc:error.loc + 12].split("\n")[0].strip()
+    expected = str(error.msg).removeprefix("Expected ")
+    if expected == "end of text":
+        expected = at_end
+    shown = f"'{found}'" if found else "end of text"
+    return f"expected {expected}, found {shown}"
+
+
+def _syntax_error(document: _Document, location: int, message: str) -> RulesetSyntaxError:
+    # at the end of the file, point just after the last thing written rather than at a blank line
+    span = document.span(min(location, len(document.text.rstrip())))
+    return RulesetSyntaxError(message, SourceLine.at(document.text, span.file, span.line,
+                                                     span.column))
+
+
+def _document(text: str, file: str) -> _Document:
+    starts = [0] + [match.end() for match in re.finditer("\n", text)]
+    return _Document(file, text, starts)
+
+
+def _check_nesting(document: _Document) -> None:
+    depth = 0
+    in_string = False
+    for index, char in enumerate(document.text):
+        if char == '"' and (index == 0 or document.text[index - 1] != "\\"):
+            in_string = not in_string
+        elif char == "#" and not in_string:
+            continue
+        elif not in_string and char in "([":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _syntax_error(document, index,
+                                    f"expression nested deeper than {MAX_NESTING} levels")
+        elif not in_string and char in ")]":
+            depth = max(depth - 1, 0)
+
+
+def parse_ruleset(text: str, file: str = "<rules>") -> n.RulesetNode:
+    """Parse the text of a ``.rules`` file; raises :class:`RulesetSyntaxError` at the first error.
+
+    Syntax errors stop the parse (what follows cannot be trusted); name and type errors are found
+    later, all at once, by the checker.
+    """
+    document = _document(text, file)
+    _check_nesting(document)
+    token = _current.set(document)
+    try:
+        results = ruleset_grammar.parse_with_tabs().parse_string(text, parse_all=True)
+        return _ruleset(results, document)
+    except pp.ParseBaseException as error:
+        raise _syntax_error(document, error.loc, _expected_message(error)) from None
+    finally:
+        _current.reset(token)
+
+
+def parse_expression(text: str, file: str = "<expression>") -> n.Expr:
+    """Parse one expression (used by tests and by ``explain``)."""
+    document = _document(text, file)
+    _check_nesting(document)
+    token = _current.set(document)
+    try:
+        node: n.Expr = expression_grammar.parse_with_tabs().parse_string(text, parse_all=True)[0]
+        return node
+    except pp.ParseBaseException as error:
+        message = _expected_message(error, "an operator or the end of the expression")
+        raise _syntax_error(document, error.loc, message) from None
+    finally:
+        _current.reset(token)

@@ -1,0 +1,112 @@
+"""The meaning of the operators, shared by the compiler and the reference interpreter.
+
+Null (``None``) propagates: arithmetic, comparison and membership with a null operand give null,
+and so does ``not null``. (Comparing with the ``null`` literal, ``x == null`` or ``x != null``,
+is a null test, always true or false; the checker turns it into ``IsNull``.) ``and`` and ``or``
+are three-valued: false and anything is false, true or anything is true, otherwise null.
+Conditions treat null as "not true": ``where`` and ``when`` skip, ``require`` fails. Nothing null
+is ever silently true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import Any
+
+__all__ = [
+    "EvaluationError",
+    "arithmetic",
+    "compare",
+    "conjunction",
+    "contains",
+    "disjunction",
+    "negation",
+]
+
+
+class EvaluationError(Exception):
+    """A rule could not be evaluated (division by zero, a plugin function failing …)."""
+
+
+def arithmetic(operator: str, left: Decimal | None, right: Decimal | None) -> Decimal | None:
+    """``left operator right``; null if either side is null."""
+    if left is None or right is None:
+        return None
+    if operator == "+":
+        return left + right
+    if operator == "-":
+        return left - right
+    if operator == "*":
+        return left * right
+    try:
+        return left / right
+    except (DivisionByZero, InvalidOperation):
+        raise EvaluationError(f"division by zero: {left} / {right}") from None
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: bool(a == b),
+    "!=": lambda a, b: bool(a != b),
+    "<": lambda a, b: bool(a < b),
+    "<=": lambda a, b: bool(a <= b),
+    ">": lambda a, b: bool(a > b),
+    ">=": lambda a, b: bool(a >= b),
+}
+
+
+def compare(operator: str, left: Any, right: Any, tolerance: Decimal | None = None) -> bool | None:
+    """``left operator right [within tolerance]``; null if either side is null.
+
+    With a tolerance ``t``: ``==`` is ``|a - b| <= t``, ``!=`` its opposite; ``<=`` is
+    ``a <= b + t``, ``<`` is ``a < b - t``, ``>=`` is ``a >= b - t``, ``>`` is ``a > b + t``.
+    """
+    if left is None or right is None:
+        return None
+    if tolerance is None:
+        return _ORDER[operator](left, right)
+    if operator == "==":
+        return bool(abs(left - right) <= tolerance)
+    if operator == "!=":
+        return bool(abs(left - right) > tolerance)
+    if operator == "<=":
+        return bool(left <= right + tolerance)
+    if operator == "<":
+        return bool(left < right - tolerance)
+    if operator == ">=":
+        return bool(left >= right - tolerance)
+    return bool(left > right + tolerance)
+
+
+def contains(item: Any, collection: Any, substring: bool) -> bool | None:
+    """``item in collection``: membership in a list, or text inside text; null if either is."""
+    if item is None or collection is None:
+        return None
+    if substring:
+        return item in collection
+    return any(element == item for element in collection)
+
+
+def negation(value: bool | None) -> bool | None:
+    """``not value``; null stays null."""
+    return None if value is None else not value
+
+
+def conjunction(left: bool | None, right: Callable[[], bool | None]) -> bool | None:
+    """``left and right()``, three-valued; ``right`` is evaluated only when needed."""
+    if left is False:
+        return False
+    value = right()
+    if value is False:
+        return False
+    return None if left is None or value is None else True
+
+
+def disjunction(left: bool | None, right: Callable[[], bool | None]) -> bool | None:
+    """``left or right()``, three-valued; ``right`` is evaluated only when needed."""
+    if left is True:
+        return True
+    value = right()
+    if value is True:
+        return True
+    return None if left is None or value is None else False

@@ -1,0 +1,403 @@
+"""Types of the rules language and the schema of the model as rules see it.
+
+Values at run time are plain Python: ``bool``, ``Decimal`` (number, percent and money alike — the
+static type says which, so a percent is never compared with money), ``str``,
+``datetime.date``, ``tuple`` (lists), model objects (records) and ``None`` (null).
+
+Money is always in 万元 inside rules: a money field is converted from its declaration's
+``money_unit`` when it is read. A percent is the number before the % sign (85% is 85).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from indicator_rules.labels import labels_of
+from indicator_rules.model import (
+    MONEY_UNITS,
+    Contact,
+    DepartmentDeclaration,
+    DepartmentFunding,
+    Funding,
+    Indicator,
+    IndicatorValue,
+    MoneyUnit,
+    ProjectDeclaration,
+    Task,
+)
+from indicator_rules.values import Target, UnitKind
+
+__all__ = [
+    "BOOL",
+    "DATE",
+    "MONEY",
+    "NULL",
+    "NUMBER",
+    "PERCENT",
+    "RECORDS",
+    "TEXT",
+    "DslType",
+    "FieldSpec",
+    "Kind",
+    "Record",
+    "RuntimeContext",
+    "list_of",
+    "record",
+]
+
+
+class Kind(enum.Enum):
+    """The kinds of values."""
+
+    BOOL = "bool"
+    NUMBER = "number"
+    PERCENT = "percent"
+    MONEY = "money"
+    TEXT = "text"
+    DATE = "date"
+    NULL = "null"
+    LIST = "list"
+    RECORD = "record"
+
+
+NUMERIC = frozenset({Kind.NUMBER, Kind.PERCENT, Kind.MONEY})
+
+
+@attrs.frozen
+class DslType:
+    """A static type: a kind, the item type of a list, the name of a record; maybe null."""
+
+    kind: Kind
+    item: DslType | None = None
+    record: str | None = None
+    nullable: bool = False
+
+    def __str__(self) -> str:
+        if self.kind is Kind.LIST:
+            text = f"list of {self.item}"
+        elif self.kind is Kind.RECORD:
+            text = str(self.record)
+        else:
+            text = self.kind.value
+        return f"{text} or null" if self.nullable and self.kind is not Kind.NULL else text
+
+    def or_null(self) -> DslType:
+        """The same type, nullable."""
+        return attrs.evolve(self, nullable=True)
+
+    def not_null(self) -> DslType:
+        """The same type, not nullable."""
+        return attrs.evolve(self, nullable=False)
+
+    @property
+    def numeric(self) -> bool:
+        """Number, percent or money."""
+        return self.kind in NUMERIC
+
+    def same_kind(self, other: DslType) -> bool:
+        """Comparable: the same kind (lists: items of the same kind), or one side is null."""
+        if Kind.NULL in (self.kind, other.kind):
+            return True
+        if self.kind is not other.kind:
+            return False
+        if self.kind is Kind.LIST:
+            assert self.item is not None
+            assert other.item is not None
+            return self.item.same_kind(other.item)
+        return self.kind is not Kind.RECORD or self.record == other.record
+
+
+BOOL = DslType(Kind.BOOL)
+NUMBER = DslType(Kind.NUMBER)
+PERCENT = DslType(Kind.PERCENT)
+MONEY = DslType(Kind.MONEY)
+TEXT = DslType(Kind.TEXT)
+DATE = DslType(Kind.DATE)
+NULL = DslType(Kind.NULL, nullable=True)
+
+
+def list_of(item: DslType) -> DslType:
+    """The type of a list of ``item``."""
+    return DslType(Kind.LIST, item=item)
+
+
+def record(name: str) -> DslType:
+    """The type of a record (a model object) named ``name``."""
+    return DslType(Kind.RECORD, record=name)
+
+
+@attrs.frozen
+class RuntimeContext:
+    """What field getters need besides the object: the declaration's money unit."""
+
+    money_unit: MoneyUnit = "万元"
+    money_unit_in_wan: Decimal = Decimal(1)
+
+    @classmethod
+    def of(cls, money_unit: MoneyUnit) -> RuntimeContext:
+        """The context for a declaration whose money unit is ``money_unit``."""
+        return cls(money_unit, MONEY_UNITS[money_unit])
+
+
+Getter = Callable[[Any, RuntimeContext], Any]
+
+
+@attrs.frozen
+class FieldSpec:
+    """A field of a record: its type, how to read it, and what it is (for docs and errors)."""
+
+    type: DslType
+    get: Getter
+    doc: str = ""
+
+
+@attrs.frozen
+class Record:
+    """A record type: named fields, plus Chinese aliases (field label → field path)."""
+
+    name: str
+    fields: Mapping[str, FieldSpec]
+    aliases: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    doc: str = ""
+
+
+def _attr(name: str) -> Getter:
+    return lambda obj, _context: getattr(obj, name)
+
+
+def _text(name: str) -> Getter:
+    return lambda obj, _context: getattr(obj, name)
+
+
+def _money(name: str) -> Getter:
+    def get(obj: Any, context: RuntimeContext) -> Decimal | None:
+        amount: Decimal | None = getattr(obj, name)
+        return None if amount is None else amount * context.money_unit_in_wan
+
+    return get
+
+
+def _tuple(name: str) -> Getter:
+    return lambda obj, _context: tuple(getattr(obj, name))
+
+
+def _first_target(select: Callable[[Target], Any]) -> Getter:
+    def get(value: IndicatorValue, _context: RuntimeContext) -> Any:
+        for target in value.parsed.targets:
+            found = select(target)
+            if found is not None:
+                return found
+        return None
+
+    return get
+
+
+def _percent_of(target: Target) -> Decimal | None:
+    return target.number if target.unit_kind is UnitKind.PERCENT else None
+
+
+def _amount(value: IndicatorValue, context: RuntimeContext) -> Decimal | None:
+    return value.parsed.amount_in_wan(context.money_unit)
+
+
+def _target_amount(target: Target, context: RuntimeContext) -> Decimal | None:
+    return target.amount_in_wan(context.money_unit)
+
+
+def _aliases(*owners: type) -> dict[str, tuple[str, ...]]:
+    aliases: dict[str, tuple[str, ...]] = {}
+    for owner in owners:
+        for path, labels in labels_of(owner).items():
+            for label in labels:
+                aliases.setdefault(label, tuple(path.split(".")))
+    return aliases
+
+
+_OPTIONAL_TEXT = TEXT.or_null()
+_OPTIONAL_NUMBER = NUMBER.or_null()
+
+_TARGET = Record(
+    "Target",
+    {
+        "comparator": FieldSpec(TEXT, lambda t, _c: t.comparator.value, ">=, <=, =, >, < or ≈"),
+        "number": FieldSpec(NUMBER, _attr("number"), "the number (lower bound of a range)"),
+        "upper": FieldSpec(_OPTIONAL_NUMBER, _attr("upper"), "upper bound of a range"),
+        "unit": FieldSpec(_OPTIONAL_TEXT, _attr("unit"), "unit as written"),
+        "unit_kind": FieldSpec(TEXT, lambda t, _c: t.unit_kind.value, "count, money, percent …"),
+        "period": FieldSpec(_OPTIONAL_TEXT, _attr("period"), "年, 半年, 季度, 月, 周 or 日"),
+        "yearly": FieldSpec(_OPTIONAL_NUMBER, _attr("yearly"), "implied yearly figure"),
+        "approx": FieldSpec(BOOL, _attr("approx"), "约, 左右, 余 …"),
+        "implied": FieldSpec(BOOL, _attr("implied"), "read from a word such as 全覆盖"),
+        "subject": FieldSpec(_OPTIONAL_TEXT, _attr("subject"), "the words before the number"),
+        "percent": FieldSpec(PERCENT.or_null(), lambda t, _c: _percent_of(t), "when in %"),
+        "amount": FieldSpec(MONEY.or_null(), _target_amount, "money amount in 万元"),
+    },
+    doc="one target read in a 指标值",
+)
+
+_VALUE = Record(
+    "Value",
+    {
+        "text": FieldSpec(TEXT, _text("text"), "指标值 as written"),
+        "quantified": FieldSpec(BOOL, lambda v, _c: v.parsed.quantified, "has a number"),
+        "graded": FieldSpec(BOOL, lambda v, _c: v.parsed.graded, "is a grade (好, 达标 …)"),
+        "dated": FieldSpec(BOOL, lambda v, _c: v.parsed.dated, "has a deadline or date range"),
+        "targets": FieldSpec(list_of(record("Target")), lambda v, _c: v.parsed.targets,
+                             "every target read, in order"),
+        "grade": FieldSpec(_OPTIONAL_TEXT, lambda v, _c: v.parsed.grade, "the grade word"),
+        "number": FieldSpec(_OPTIONAL_NUMBER, _first_target(lambda t: t.number),
+                            "the first target's number"),
+        "percent": FieldSpec(PERCENT.or_null(), _first_target(_percent_of),
+                             "the first percentage"),
+        "amount": FieldSpec(MONEY.or_null(), _amount,
+                            "sum of the money amounts, in 万元 (a bare number counts as money "
+                            "in the form's unit)"),
+        "unit": FieldSpec(_OPTIONAL_TEXT, _first_target(lambda t: t.unit),
+                          "the first unit written"),
+        "comparator": FieldSpec(_OPTIONAL_TEXT, _first_target(lambda t: t.comparator.value),
+                                "the first target's comparator"),
+        "frequency": FieldSpec(_OPTIONAL_TEXT, lambda v, _c: v.parsed.frequency,
+                               "每…/按… period word"),
+        "years": FieldSpec(list_of(NUMBER),
+                           lambda v, _c: tuple(Decimal(y) for y in v.parsed.years),
+                           "years mentioned"),
+        "suspected": FieldSpec(list_of(TEXT), lambda v, _c: v.parsed.suspected,
+                               "suspected OCR slips"),
+        "reason": FieldSpec(_OPTIONAL_TEXT, lambda v, _c: v.parsed.reason,
+                            "why nothing could be read"),
+        "declared_unit": FieldSpec(_OPTIONAL_TEXT, _attr("unit"), "计量单位 column"),
+        "declared_type": FieldSpec(
+            _OPTIONAL_TEXT,
+            lambda v, _c: None if v.value_type is None else
+            ("定量" if v.value_type.value == "quantitative" else "定性"),
+            "指标值类型 column: 定量 or 定性",
+        ),
+    },
+    aliases=_aliases(IndicatorValue) | {"计量单位": ("declared_unit",),
+                                       "指标值类型": ("declared_type",)},
+    doc="an 指标值 and what was read in it",
+)
+
+_INDICATOR = Record(
+    "Indicator",
+    {
+        "level1": FieldSpec(TEXT, _text("level1"), "一级指标"),
+        "level2": FieldSpec(TEXT, _text("level2"), "二级指标"),
+        "name": FieldSpec(TEXT, _text("name"), "三级指标"),
+        "value": FieldSpec(record("Value"), _attr("value"), "指标值"),
+        "explanation": FieldSpec(TEXT, _text("explanation"), "指标解释"),
+        "standard": FieldSpec(TEXT, _text("standard"), "绩效标准"),
+        "weight": FieldSpec(_OPTIONAL_NUMBER, _attr("weight"), "分值"),
+        "remark": FieldSpec(TEXT, _text("remark"), "备注"),
+    },
+    aliases={k: v for k, v in _aliases(Indicator).items() if v[0] != "value" or len(v) == 1}
+    | {"计量单位": ("value", "declared_unit"), "指标值类型": ("value", "declared_type")},
+    doc="one row of the indicator table",
+)
+
+_FUNDING = Record(
+    "Funding",
+    {
+        "total": FieldSpec(MONEY.or_null(), _money("total"), "资金总额"),
+        "fiscal": FieldSpec(MONEY.or_null(), _money("fiscal"), "财政拨款"),
+        "other": FieldSpec(MONEY.or_null(), _money("other"), "其他资金"),
+    },
+    aliases=_aliases(Funding),
+    doc="资金总额 = 财政拨款 + 其他资金",
+)
+
+_DEPARTMENT_FUNDING = Record(
+    "DepartmentFunding",
+    {
+        name: FieldSpec(MONEY.or_null(), _money(name), label)
+        for name, label in (
+            ("total", "资金总额"), ("public_finance", "公共财政拨款"),
+            ("government_fund", "政府性基金拨款"),
+            ("special_account", "纳入专户管理的非税收入拨款"),
+            ("other", "其他资金"), ("basic", "基本支出"), ("project", "项目支出"),
+        )
+    },
+    aliases=_aliases(DepartmentFunding),
+    doc="a department's budget by income and by use",
+)
+
+_TASK = Record(
+    "Task",
+    {
+        "name": FieldSpec(TEXT, _text("name"), "任务名称"),
+        "content": FieldSpec(TEXT, _text("content"), "主要内容"),
+        "funding": FieldSpec(record("Funding"), _attr("funding"), "预算金额"),
+    },
+    aliases=_aliases(Task),
+    doc="年度主要任务",
+)
+
+_CONTACT = Record(
+    "Contact",
+    {
+        "filled_by": FieldSpec(TEXT, _text("filled_by"), "填报人"),
+        "phone": FieldSpec(TEXT, _text("phone"), "联系电话"),
+        "filled_on": FieldSpec(DATE.or_null(), _attr("filled_on"), "填报日期"),
+        "head": FieldSpec(TEXT, _text("head"), "单位负责人"),
+    },
+    aliases=_aliases(Contact),
+    doc="who filled in the form",
+)
+
+_COMMON_FIELDS: dict[str, FieldSpec] = {
+    "id": FieldSpec(TEXT, _text("id"), "the declaration's id"),
+    "kind": FieldSpec(TEXT, lambda d, _c: d.kind, "project or department"),
+    "year": FieldSpec(_OPTIONAL_NUMBER,
+                      lambda d, _c: None if d.year is None else Decimal(d.year), "年度"),
+    "name": FieldSpec(TEXT, _text("name"), "项目名称 or 部门名称"),
+    "filing_unit": FieldSpec(TEXT, _text("filing_unit"), "填报单位"),
+    "money_unit": FieldSpec(TEXT, _text("money_unit"), "金额单位"),
+    "indicators": FieldSpec(list_of(record("Indicator")), _tuple("indicators"), "绩效指标"),
+    "contact": FieldSpec(record("Contact"), _attr("contact"), "填报人, 联系电话 …"),
+    "review_opinion": FieldSpec(TEXT, _text("review_opinion"), "审核意见"),
+}
+
+_DECLARATION = Record(
+    "Declaration",
+    _COMMON_FIELDS,
+    aliases=dict(_aliases(ProjectDeclaration).items() & _aliases(DepartmentDeclaration).items()),
+    doc="either kind of declaration (fields both kinds have)",
+)
+
+_PROJECT = Record(
+    "ProjectDeclaration",
+    _COMMON_FIELDS | {
+        "budget_unit": FieldSpec(TEXT, _text("budget_unit"), "预算单位"),
+        "department": FieldSpec(TEXT, _text("department"), "主管部门"),
+        "period": FieldSpec(TEXT, _text("period"), "实施期"),
+        "funding": FieldSpec(record("Funding"), _attr("funding"), "项目资金"),
+        "goal": FieldSpec(TEXT, _text("goal"), "年度目标"),
+    },
+    aliases=_aliases(ProjectDeclaration),
+    doc="项目绩效目标申报表",
+)
+
+_DEPARTMENT = Record(
+    "DepartmentDeclaration",
+    _COMMON_FIELDS | {
+        "funding": FieldSpec(record("DepartmentFunding"), _attr("funding"), "年度预算申请"),
+        "duties": FieldSpec(TEXT, _text("duties"), "部门职能职责概述"),
+        "tasks": FieldSpec(list_of(record("Task")), _tuple("tasks"), "年度主要任务"),
+        "tasks_total": FieldSpec(record("Funding").or_null(), _attr("tasks_total"), "合计"),
+        "goals": FieldSpec(list_of(TEXT), _tuple("goals"), "年度总体目标"),
+    },
+    aliases=_aliases(DepartmentDeclaration),
+    doc="部门整体支出绩效目标申报表",
+)
+
+#: Every record type, by name.
+RECORDS: dict[str, Record] = {
+    record_type.name: record_type
+    for record_type in (_TARGET, _VALUE, _INDICATOR, _FUNDING, _DEPARTMENT_FUNDING, _TASK,
+                        _CONTACT, _DECLARATION, _PROJECT, _DEPARTMENT)
+}

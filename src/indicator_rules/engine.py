@@ -1,0 +1,264 @@
+"""The engine: evaluates compiled rules over declarations and builds reports.
+
+A rule that fails at run time (a plugin function raising, a division by zero) gives a finding of
+kind ``rule-error`` for that rule and declaration; the other rules still run. Evaluation is
+bounded: rules have no loops but ``for each`` over a declaration's finite lists, no recursion,
+and expressions are nested at most :data:`~indicator_rules.dsl.grammar.MAX_NESTING` deep.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from indicator_rules.dsl import checked as c
+from indicator_rules.dsl.compiler import CONTEXT, Compiled, compile_node
+from indicator_rules.dsl.types import DslType, Kind, RuntimeContext
+from indicator_rules.findings import Finding, Report, Severity
+from indicator_rules.model import Declaration, Waiver
+from indicator_rules.source import SourceRef
+
+__all__ = ["CompiledRule", "compile_rule", "format_value", "run_rules"]
+
+_EVIDENCE_ITEMS = 5
+_EVIDENCE_TEXT = 200
+
+
+def format_value(value: Any, value_type: DslType) -> str:
+    """A value as a reviewer reads it: money ``80.00 万元``, percent ``95%``, null ``（空）``."""
+    if value is None:
+        return "（空）"
+    kind = value_type.kind
+    if kind is Kind.MONEY:
+        return f"{value:.2f} 万元"
+    if kind is Kind.PERCENT:
+        return f"{_plain(value)}%"
+    if kind is Kind.NUMBER:
+        return _plain(value)
+    if kind is Kind.BOOL:
+        return "是" if value else "否"
+    if kind is Kind.DATE and isinstance(value, datetime.date):
+        return value.isoformat()
+    if kind is Kind.LIST and value_type.item is not None:
+        shown = [format_value(item, value_type.item) for item in value[:_EVIDENCE_ITEMS]]
+        more = f" 等{len(value)}项" if len(value) > _EVIDENCE_ITEMS else ""
+        return "、".join(shown) + more if shown else "（无）"
+    if kind is Kind.RECORD:
+        name = getattr(value, "name", None) or getattr(value, "text", None)
+        return f"「{name}」" if name else str(value_type)
+    if isinstance(value, re.Pattern):
+        return str(value.pattern)
+    text = str(value)
+    return text if len(text) <= _EVIDENCE_TEXT else text[:_EVIDENCE_TEXT] + "…"
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@attrs.frozen(eq=False)
+class _Step:
+    kind: str  # "let", "when", "require"
+    name: str
+    run: Compiled
+    type: DslType
+    operands: tuple[tuple[str, Compiled, DslType], ...] = ()
+
+
+@attrs.frozen(eq=False)
+class CompiledRule:
+    """A rule ready to run: closures plus what findings need (id, severity, title …)."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    applies_to: str | None
+    rule_source: str
+    at: tuple[str, ...]
+    loop_variable: str | None
+    loop_base: Compiled | None
+    loop_path: str | None
+    loop_conditions: tuple[Compiled, ...]
+    steps: tuple[_Step, ...]
+    message: tuple[str | tuple[Compiled, DslType], ...]
+    reports_every_match: bool  # no ``require``: every element (or the declaration) is a finding
+
+    def applies(self, declaration: Declaration) -> bool:
+        """Whether ``applies to`` admits this kind of declaration."""
+        return self.applies_to is None or self.applies_to == declaration.kind
+
+
+def compile_rule(rule: c.CheckedRule, severity: Severity) -> CompiledRule:
+    """Compile a checked rule with its (possibly re-mapped) severity."""
+    node = rule.node
+    steps = []
+    for step in rule.steps:
+        if isinstance(step, c.Bind):
+            steps.append(_Step("let", step.name, compile_node(step.value), step.value.type))
+        elif isinstance(step, c.Guard):
+            steps.append(_Step("when", "", compile_node(step.condition), step.condition.type))
+        else:
+            operands = tuple((label, compile_node(operand), operand.type)
+                             for label, operand in step.operands)
+            steps.append(_Step("require", "", compile_node(step.condition),
+                               step.condition.type, operands))
+    loop = rule.loop
+    message = tuple(part if isinstance(part, str) else (compile_node(part), part.type)
+                    for part in rule.message)
+    return CompiledRule(
+        rule_id=node.rule_id,
+        title=node.title,
+        severity=severity,
+        applies_to=node.applies_to,
+        rule_source=f"{node.span.file}:{node.span.line}",
+        at=node.at,
+        loop_variable=loop.variable if loop else None,
+        loop_base=compile_node(loop.base) if loop else None,
+        loop_path=loop.base_path if loop else None,
+        loop_conditions=tuple(compile_node(cond) for _, cond in loop.conditions) if loop else (),
+        steps=tuple(steps),
+        message=message,
+        reports_every_match=not any(step.kind == "require" for step in steps),
+    )
+
+
+class _NotApplicable(Exception):
+    """A ``when`` was not true."""
+
+
+def _run_steps(rule: CompiledRule, env: dict[str, Any]) -> tuple[tuple[str, str], ...] | None:
+    """Evidence when the rule finds a defect in ``env``, else None; raises when not applicable."""
+    evidence: list[tuple[str, str]] = []
+    for step in rule.steps:
+        value = step.run(env)
+        if step.kind == "let":
+            env[step.name] = value
+            evidence.append((step.name, format_value(value, step.type)))
+        elif step.kind == "when":
+            if value is not True:
+                raise _NotApplicable
+        elif value is not True:
+            shown = {label for label, _ in evidence}
+            evidence += [(label, format_value(run(env), operand_type))
+                         for label, run, operand_type in step.operands if label not in shown]
+            if value is None:
+                evidence.append(("条件", "无法判定（含空值）"))
+            return tuple(evidence)
+    return tuple(evidence) if rule.reports_every_match else None
+
+
+def _message(rule: CompiledRule, env: dict[str, Any]) -> str:
+    return "".join(part if isinstance(part, str) else format_value(part[0](env), part[1])
+                   for part in rule.message)
+
+
+def _source_of(obj: Any, fallback: SourceRef | None) -> SourceRef | None:
+    source = getattr(obj, "source", None)
+    return source if isinstance(source, SourceRef) else fallback
+
+
+def _finding(rule: CompiledRule, declaration: Declaration, path: str, env: dict[str, Any],
+             evidence: tuple[tuple[str, str], ...], source: SourceRef | None) -> Finding:
+    return Finding(
+        rule_id=rule.rule_id, severity=rule.severity, title=rule.title,
+        message=_message(rule, env), declaration_id=declaration.id, path=path, source=source,
+        evidence=evidence, rule_source=rule.rule_source,
+    )
+
+
+def _run_rule(rule: CompiledRule, declaration: Declaration,
+              context: RuntimeContext) -> tuple[list[Finding], bool]:
+    """The rule's findings and whether it applied."""
+    env: dict[str, Any] = {c.DECLARATION: declaration, CONTEXT: context}
+    if rule.loop_base is None:
+        try:
+            evidence = _run_steps(rule, env)
+        except _NotApplicable:
+            return [], False
+        if evidence is None:
+            return [], True
+        return [_finding(rule, declaration, "", env, evidence, declaration.source)], True
+    assert rule.loop_variable is not None
+    findings = []
+    items = rule.loop_base(env) or ()
+    for index, item in enumerate(items):
+        scope = {**env, rule.loop_variable: item}
+        if any(condition(scope) is not True for condition in rule.loop_conditions):
+            continue
+        try:
+            evidence = _run_steps(rule, scope)
+        except _NotApplicable:
+            continue
+        if evidence is None:
+            continue
+        path = f"{rule.loop_path}[{index}]" if rule.loop_path else f"[{index}]"
+        located: Any = item
+        for field_name in rule.at[1:]:
+            path += f".{field_name}"
+            located = getattr(located, field_name, None)
+        source = _source_of(located, _source_of(item, declaration.source))
+        findings.append(_finding(rule, declaration, path, scope, evidence, source))
+    return findings, True
+
+
+def _rule_error(rule: CompiledRule, declaration: Declaration, error: Exception) -> Finding:
+    return Finding(
+        rule_id=rule.rule_id, severity=Severity.ERROR, title=rule.title,
+        message=f"规则 {rule.rule_id} 执行出错：{type(error).__name__}: {error}",
+        declaration_id=declaration.id, source=declaration.source, rule_source=rule.rule_source,
+        kind="rule-error",
+    )
+
+
+def _waiver_for(finding: Finding, waivers: Sequence[Waiver], year: int | None) -> Waiver | None:
+    for waiver in waivers:
+        if waiver.rule != finding.rule_id:
+            continue
+        if waiver.path and waiver.path != finding.path and not finding.path.startswith(
+            waiver.path + "."
+        ):
+            continue
+        if waiver.until_year is not None and year is not None and year > waiver.until_year:
+            continue
+        return waiver
+    return None
+
+
+def run_rules(rules: Sequence[CompiledRule], declaration: Declaration) -> Report:
+    """Run ``rules`` over one declaration."""
+    context = RuntimeContext.of(declaration.money_unit)
+    findings: list[Finding] = []
+    run = skipped = errored = 0
+    for rule in rules:
+        if not rule.applies(declaration):
+            skipped += 1
+            continue
+        try:
+            found, applied = _run_rule(rule, declaration, context)
+        except Exception as error:
+            findings.append(_rule_error(rule, declaration, error))
+            errored += 1
+            continue
+        run += applied
+        skipped += not applied
+        findings += found
+    used: set[int] = set()
+    marked = []
+    for finding in findings:
+        waiver = _waiver_for(finding, declaration.waivers, declaration.year)
+        if waiver is not None:
+            used.add(id(waiver))
+            finding = attrs.evolve(finding, waived=waiver.reason)
+        marked.append(finding)
+    unused = tuple(waiver for waiver in declaration.waivers if id(waiver) not in used)
+    return Report(
+        declaration_id=declaration.id, declaration_kind=declaration.kind,
+        declaration_name=declaration.name, findings=tuple(marked), rules_run=run,
+        rules_skipped=skipped, rules_errored=errored, unused_waivers=unused,
+    )

@@ -1,0 +1,390 @@
+"""Rulesets: loading ``.rules`` files, composing them through ``extends``, checking, compiling.
+
+A ruleset extends others by built-in name (the files in ``rulesets/``, shipped in the package),
+by path (relative to the extending file), or by the name of an installed plugin (entry-point
+group ``indicator_rules.rulesets``, whose object is the path of a ``.rules`` file). The child may
+override params (type-checked against the parent's), append to list params (``+=``), re-map
+severities (one rule, or ``*`` for every inherited rule), disable rules with a reason, and add
+rules; a rule id used twice is an error. Every error of the composed ruleset is reported at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
+from importlib import resources
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import yaml
+
+from indicator_rules.dsl import nodes as n
+from indicator_rules.dsl.checker import Checker, ParamValue
+from indicator_rules.dsl.compiler import CONTEXT
+from indicator_rules.dsl.functions import FunctionRegistry
+from indicator_rules.dsl.grammar import parse_ruleset
+from indicator_rules.dsl.interpreter import evaluate
+from indicator_rules.dsl.types import Kind, RuntimeContext
+from indicator_rules.engine import CompiledRule, compile_rule, run_rules
+from indicator_rules.errors import (
+    DeclarationError,
+    RulesetCompositionError,
+    RulesetError,
+    RulesetLoadError,
+    RulesetNameError,
+    SourceLine,
+)
+from indicator_rules.findings import Report, Severity
+from indicator_rules.model import Declaration
+from indicator_rules.serialize import structure_declaration
+
+__all__ = [
+    "ExampleResult",
+    "ParamInfo",
+    "RuleInfo",
+    "Ruleset",
+    "builtin_ruleset_names",
+    "load_ruleset",
+    "load_ruleset_text",
+]
+
+ENTRY_POINT_GROUP = "indicator_rules.rulesets"
+#: Most rules in one composed ruleset, and biggest ruleset file, accepted.
+MAX_RULES = 2000
+MAX_FILE_BYTES = 1_000_000
+
+
+@attrs.frozen
+class ParamInfo:
+    """A param of the composed ruleset: value, type, doc, and the file that set it last."""
+
+    name: str
+    value: Any
+    type: str
+    doc: str
+    origin: str
+
+
+@attrs.frozen
+class RuleInfo:
+    """A rule of the composed ruleset and where it came from."""
+
+    node: n.RuleNode
+    origin: str
+    severity: Severity
+    disabled: str | None = None  # the reason, when disabled
+    severity_from: str | None = None  # the file that re-mapped the severity
+
+    @property
+    def rule_id(self) -> str:
+        """The rule's id."""
+        return self.node.rule_id
+
+
+@attrs.frozen
+class ExampleResult:
+    """The outcome of one inline example: did the rule pass/fail as the example expects?"""
+
+    rule_id: str
+    expect: Literal["pass", "fail"]
+    ok: bool
+    detail: str
+    where: str
+
+
+def _builtin_directory() -> Path:
+    installed = resources.files("indicator_rules") / "rulesets"
+    if installed.is_dir():
+        return Path(str(installed))
+    return Path(__file__).resolve().parents[2] / "rulesets"  # a source checkout (editable install)
+
+
+def builtin_ruleset_names() -> list[str]:
+    """Names of the rulesets that ship with the package."""
+    return sorted(path.stem for path in _builtin_directory().glob("*.rules"))
+
+
+@attrs.define
+class _Composition:
+    params: dict[str, tuple[ParamValue, str, str]]  # name → (value, doc, origin)
+    rules: dict[str, RuleInfo]
+    sources: dict[str, str]
+    errors: list[RulesetError]
+
+
+class Ruleset:
+    """A composed, checked and compiled ruleset. Build it with :func:`load_ruleset`."""
+
+    def __init__(self, node: n.RulesetNode, composition: _Composition,
+                 compiled: tuple[CompiledRule, ...], functions: FunctionRegistry) -> None:
+        self.name = node.name or Path(node.span.file).stem
+        self.title = node.title
+        self.version = node.version
+        self.source = node.source
+        self.file = node.span.file
+        self.rules: tuple[RuleInfo, ...] = tuple(composition.rules.values())
+        self.params: dict[str, ParamInfo] = {
+            name: ParamInfo(name, value.value, str(value.type), doc, origin)
+            for name, (value, doc, origin) in composition.params.items()
+        }
+        self.compiled = compiled
+        self._functions = functions
+        self._param_values = {name: value for name, (value, _, _) in composition.params.items()}
+
+    def check(self, declaration: Declaration) -> Report:
+        """The report of one declaration."""
+        return run_rules(self.compiled, declaration)
+
+    def check_many(self, declarations: Iterable[Declaration]) -> Iterator[Report]:
+        """Reports for a stream of declarations, one at a time, in order."""
+        for declaration in declarations:
+            yield self.check(declaration)
+
+    def rule(self, rule_id: str) -> RuleInfo:
+        """The rule with this id (raises ``KeyError`` with suggestions when unknown)."""
+        for info in self.rules:
+            if info.rule_id == rule_id:
+                return info
+        close = difflib.get_close_matches(rule_id, [info.rule_id for info in self.rules], n=3)
+        raise KeyError(f"no rule {rule_id!r} in {self.name}" +
+                       (f" (did you mean {', '.join(close)}?)" if close else ""))
+
+    def explain(self) -> str:
+        """The composed ruleset as text: params and rules, each with where it came from."""
+        lines = [f"ruleset {self.name}" + (f" — {self.title}" if self.title else "")]
+        for param in self.params.values():
+            lines.append(f"  param {param.name} = {param.value!r} ({param.type}; from "
+                         f"{param.origin})")
+        for info in self.rules:
+            state = f"disabled: {info.disabled}" if info.disabled else info.severity.name.lower()
+            remapped = f", severity set in {info.severity_from}" if info.severity_from else ""
+            lines.append(f"  {info.rule_id} {info.node.title} [{state}] (from {info.origin}"
+                         f"{remapped})")
+        return "\n".join(lines)
+
+    def run_examples(self) -> list[ExampleResult]:
+        """Run every enabled rule's inline examples against that rule alone."""
+        results = []
+        compiled = {rule.rule_id: rule for rule in self.compiled}
+        for info in self.rules:
+            if info.disabled or info.rule_id not in compiled:
+                continue
+            for example in info.node.examples:
+                results.append(self._run_example(compiled[info.rule_id], info, example))
+        return results
+
+    def _run_example(self, rule: CompiledRule, info: RuleInfo,
+                     example: n.ExampleNode) -> ExampleResult:
+        where = f"{example.span.file}:{example.span.line}"
+        try:
+            data = yaml.safe_load(example.text)
+            if isinstance(data, dict):
+                data.setdefault("kind", info.node.applies_to or "project")
+            declaration = structure_declaration(data, path="example")
+        except (yaml.YAMLError, DeclarationError) as error:
+            return ExampleResult(info.rule_id, example.expect, False,
+                                 f"the example is not a valid declaration: {error}", where)
+        report = run_rules((rule,), declaration)
+        errors = [f for f in report.findings if f.kind == "rule-error"]
+        found = [f for f in report.findings if f.kind == "finding"]
+        if errors:
+            return ExampleResult(info.rule_id, example.expect, False, errors[0].message, where)
+        if example.expect == "fail":
+            ok = bool(found)
+            detail = (f"fired {len(found)}×: {found[0].message}" if found
+                      else "expected a finding, got none")
+        else:
+            ok = not found
+            detail = "no finding" if ok else f"expected no finding, got: {found[0].message}"
+        return ExampleResult(info.rule_id, example.expect, ok, detail, where)
+
+
+# --- loading and composition -------------------------------------------------------------
+
+
+def _error(kind: type[RulesetError], message: str, span: n.Span, sources: Mapping[str, str],
+           hint: str = "") -> RulesetError:
+    where = SourceLine.at(sources.get(span.file, ""), span.file, span.line, span.column)
+    return kind(message, where, hint)
+
+
+def _read(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise RulesetLoadError([RulesetError(
+            f"{path}: ruleset file too large ({size} bytes; at most {MAX_FILE_BYTES})")])
+    return path.read_text(encoding="utf-8-sig")
+
+
+def _resolve(reference: str, relative_to: Path | None) -> Path | None:
+    candidate = Path(reference)
+    if relative_to is not None and not candidate.is_absolute():
+        candidate = relative_to / candidate
+    if candidate.suffix == ".rules" or candidate.is_file():
+        return candidate if candidate.is_file() else None
+    builtin = _builtin_directory() / f"{reference}.rules"
+    if builtin.is_file():
+        return builtin
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        if entry_point.name == reference:
+            return Path(str(entry_point.load()))
+    return None
+
+
+def _param_value(checker: Checker, param: n.ParamNode) -> ParamValue | None:
+    node = checker.constant(param.value)
+    if node is None:
+        return None
+    return ParamValue(evaluate(node, {CONTEXT: RuntimeContext()}), node.type)
+
+
+def _compose(path: Path, text: str, functions: FunctionRegistry,
+             chain: tuple[Path, ...]) -> tuple[n.RulesetNode, _Composition]:
+    node = parse_ruleset(text, str(path))
+    composition = _Composition({}, {}, {str(path): text}, [])
+    for reference, span in node.extends:
+        parent_path = _resolve(reference, path.parent)
+        if parent_path is None:
+            known = ", ".join(builtin_ruleset_names()) or "none"
+            composition.errors.append(_error(
+                RulesetCompositionError, f"cannot find ruleset {reference!r} to extend", span,
+                composition.sources, f"built-in rulesets: {known}; or give a path"))
+            continue
+        if parent_path.resolve() in chain:
+            composition.errors.append(_error(
+                RulesetCompositionError, f"ruleset {reference!r} extends itself (a cycle)", span,
+                composition.sources))
+            continue
+        _parent_node, parent = _compose(parent_path, _read(parent_path), functions,
+                                        (*chain, parent_path.resolve()))
+        composition.sources |= parent.sources
+        composition.errors += parent.errors
+        for name, param in parent.params.items():
+            composition.params.setdefault(name, param)
+        for rule_id, info in parent.rules.items():
+            if rule_id in composition.rules:
+                composition.errors.append(_error(
+                    RulesetCompositionError, f"rule {rule_id} comes from two parents", span,
+                    composition.sources))
+            composition.rules[rule_id] = info
+    _apply_own(node, composition, functions, str(path))
+    return node, composition
+
+
+def _apply_own(node: n.RulesetNode, composition: _Composition, functions: FunctionRegistry,
+               origin: str) -> None:
+    sources, errors = composition.sources, composition.errors
+    constants = Checker({}, functions, sources)
+    for param in node.params:
+        value = _param_value(constants, param)
+        if value is None:
+            continue
+        inherited = composition.params.get(param.name)
+        if param.append:
+            if inherited is None or inherited[0].type.kind is not Kind.LIST:
+                errors.append(_error(RulesetCompositionError,
+                                     f"'param {param.name} +=' needs an inherited list param",
+                                     param.span, sources))
+                continue
+            if not inherited[0].type.same_kind(value.type):
+                errors.append(_error(RulesetCompositionError,
+                                     f"param {param.name}: cannot append {value.type} to "
+                                     f"{inherited[0].type}", param.span, sources))
+                continue
+            value = ParamValue(tuple(inherited[0].value) + tuple(value.value), inherited[0].type)
+        elif inherited is not None and not inherited[0].type.same_kind(value.type):
+            errors.append(_error(RulesetCompositionError,
+                                 f"param {param.name} is {inherited[0].type} in "
+                                 f"{inherited[2]}, got {value.type}", param.value.span, sources,
+                                 f"write it like the parent's value: {inherited[0].value!r}"))
+            continue
+        doc = param.doc or (inherited[1] if inherited else "")
+        composition.params[param.name] = (value, doc, origin)
+    inherited_ids = set(composition.rules)
+    for override in node.severities:
+        targets = sorted(inherited_ids) if override.rule_id == "*" else [override.rule_id]
+        if override.rule_id != "*" and override.rule_id not in inherited_ids:
+            errors.append(_unknown_rule(override.rule_id, override.span, composition))
+            continue
+        for rule_id in targets:
+            composition.rules[rule_id] = attrs.evolve(
+                composition.rules[rule_id], severity=Severity.parse(override.level),
+                severity_from=origin)
+    for disable in node.disables:
+        if disable.rule_id not in inherited_ids:
+            errors.append(_unknown_rule(disable.rule_id, disable.span, composition))
+            continue
+        if not disable.reason.strip():
+            errors.append(_error(RulesetCompositionError,
+                                 f"disable {disable.rule_id}: the reason must not be empty",
+                                 disable.span, sources))
+            continue
+        composition.rules[disable.rule_id] = attrs.evolve(
+            composition.rules[disable.rule_id], disabled=disable.reason)
+    for rule in node.rules:
+        if rule.rule_id in composition.rules:
+            first = composition.rules[rule.rule_id]
+            errors.append(_error(RulesetCompositionError,
+                                 f"rule id {rule.rule_id} is already used by "
+                                 f"{first.origin}:{first.node.span.line}", rule.span, sources,
+                                 "rule ids are never reused; pick a new id"))
+            continue
+        severity = Severity.parse(rule.severity) if rule.severity else Severity.WARNING
+        composition.rules[rule.rule_id] = RuleInfo(rule, origin, severity)
+    errors += constants.errors
+    if len(composition.rules) > MAX_RULES:
+        errors.append(_error(RulesetCompositionError,
+                             f"too many rules ({len(composition.rules)}; at most {MAX_RULES})",
+                             node.span, sources))
+
+
+def _unknown_rule(rule_id: str, span: n.Span, composition: _Composition) -> RulesetError:
+    close = difflib.get_close_matches(rule_id, list(composition.rules), n=1)
+    return _error(RulesetNameError, f"no inherited rule {rule_id}", span, composition.sources,
+                  f"did you mean '{close[0]}'?" if close else "")
+
+
+def _finish(node: n.RulesetNode, composition: _Composition,
+            functions: FunctionRegistry) -> Ruleset:
+    params = {name: value for name, (value, _, _) in composition.params.items()}
+    checker = Checker(params, functions, composition.sources)
+    compiled = []
+    for info in composition.rules.values():
+        if info.disabled:
+            continue
+        checked = checker.check_rule(info.node)
+        if checked is not None:
+            compiled.append(compile_rule(checked, info.severity))
+    errors = composition.errors + checker.errors
+    if errors:
+        raise RulesetLoadError(errors)
+    return Ruleset(node, composition, tuple(compiled), functions)
+
+
+def load_ruleset(name_or_path: str | Path, *,
+                 functions: FunctionRegistry | None = None) -> Ruleset:
+    """Load, compose, check and compile a ruleset: a built-in name, a path, or a plugin name.
+
+    Raises :class:`RulesetLoadError` with every error found (each with file:line:column and the
+    line with a caret).
+    """
+    registry = functions if functions is not None else FunctionRegistry.with_plugins()
+    path = _resolve(str(name_or_path), None)
+    if path is None:
+        known = ", ".join(builtin_ruleset_names()) or "none"
+        raise RulesetLoadError([RulesetError(
+            f"cannot find ruleset {str(name_or_path)!r}",
+            hint=f"built-in rulesets: {known}; or give the path of a .rules file")])
+    node, composition = _compose(path, _read(path), registry, (path.resolve(),))
+    return _finish(node, composition, registry)
+
+
+def load_ruleset_text(text: str, *, name: str = "<rules>", base: Path | None = None,
+                      functions: FunctionRegistry | None = None) -> Ruleset:
+    """Like :func:`load_ruleset`, for text in memory; ``extends`` paths are relative to ``base``."""
+    registry = functions if functions is not None else FunctionRegistry.with_plugins()
+    path = Path(name) if base is None else base / name
+    node, composition = _compose(path, text, registry, (path.resolve(),))
+    return _finish(node, composition, registry)
