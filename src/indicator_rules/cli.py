@@ -13,7 +13,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from indicator_rules.errors import RulesetLoadError
@@ -63,16 +63,23 @@ def _write_declaration(declaration: Declaration, out: TextIO) -> None:
         out.write(f"  {path}\n    {shown}  →  {describe_value(value.parsed)}\n")
 
 
-def _show(arguments: argparse.Namespace, out: TextIO) -> int:
-    status = EXIT_OK
-    for path in arguments.files:
+def _declarations(files: Sequence[str], unreadable: list[str]) -> Iterator[Declaration]:
+    """Every declaration of the files, in order; problems go to standard error and the
+    files that had any are appended to ``unreadable``."""
+    for path in files:
         result = read_declarations(path)
         for error in result.errors:
             sys.stderr.write(f"{error}\n")
-            status = EXIT_BAD_INPUT
-        for declaration in result.declarations:
-            _write_declaration(declaration, out)
-    return status
+        if result.errors:
+            unreadable.append(path)
+        yield from result.declarations
+
+
+def _show(arguments: argparse.Namespace, out: TextIO) -> int:
+    unreadable: list[str] = []
+    for declaration in _declarations(arguments.files, unreadable):
+        _write_declaration(declaration, out)
+    return EXIT_BAD_INPUT if unreadable else EXIT_OK
 
 
 def _load(reference: str) -> Ruleset | None:
@@ -104,20 +111,15 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
     if ruleset is None:
         return EXIT_BAD_INPUT
     fail_on = Severity.parse(arguments.fail_on)
-    status = EXIT_OK
+    unreadable: list[str] = []
     failed = False
-    for path in arguments.files:
-        result = read_declarations(path)
-        for error in result.errors:
-            sys.stderr.write(f"{error}\n")
-            status = EXIT_BAD_INPUT
-        for declaration in result.declarations:
-            report = ruleset.check(declaration)
-            _write_report(report, declaration, out)
-            failed |= bool(report.at_or_above(fail_on)) or report.rules_errored > 0
-    if status == EXIT_OK and failed:
-        return EXIT_FINDINGS
-    return status
+    for declaration in _declarations(arguments.files, unreadable):
+        report = ruleset.check(declaration)
+        _write_report(report, declaration, out)
+        failed |= bool(report.at_or_above(fail_on)) or report.rules_errored > 0
+    if unreadable:
+        return EXIT_BAD_INPUT
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def _rules(arguments: argparse.Namespace, out: TextIO) -> int:

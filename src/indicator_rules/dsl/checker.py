@@ -201,13 +201,16 @@ class Checker:
                 return
             current = fields[name].type
 
+    def _items(self, node: c.Node, construct: str, span: n.Span) -> DslType:
+        """The item type of a list, or a recorded error when ``node`` is not a list."""
+        if node.type.kind is not Kind.LIST or node.type.item is None:
+            self._fail(RulesetTypeError, f"{construct} needs a list, got {node.type}", span)
+        assert node.type.item is not None
+        return node.type.item
+
     def _loop(self, statement: n.ForEach, scope: _Scope) -> c.Loop:
         collection = self.expression(statement.collection, scope)
-        if collection.type.kind is not Kind.LIST:
-            self._fail(RulesetTypeError, f"'for each' needs a list, got {collection.type}",
-                       statement.collection.span)
-        assert collection.type.item is not None
-        item_type = collection.type.item
+        item_type = self._items(collection, "'for each'", statement.collection.span)
         scope.variables[statement.variable] = item_type
         base_path = None
         if (isinstance(collection, c.Field) and not collection.project
@@ -531,13 +534,10 @@ class Checker:
 
     def _filter(self, expression: n.Filter, scope: _Scope) -> c.Node:
         collection = self.expression(expression.collection, scope)
-        if collection.type.kind is not Kind.LIST:
-            self._fail(RulesetTypeError, f"'where' filters a list, got {collection.type}",
-                       expression.collection.span)
-        assert collection.type.item is not None
+        item_type = self._items(collection, "'where'", expression.collection.span)
         self._counter += 1
         element = f"$element{self._counter}"
-        inner = _Scope({**scope.variables, element: collection.type.item},
-                       [*scope.elements, (element, collection.type.item)])
+        inner = _Scope({**scope.variables, element: item_type},
+                       [*scope.elements, (element, item_type)])
         condition = self._condition(expression.condition, inner)
         return c.Select(collection, element, condition, collection.type, expression.span)
