@@ -156,3 +156,14 @@ def test_rules_and_explain(rules_file: Path, capsys: pytest.CaptureFixture[str])
     assert "    rule V01 \"三级指标须填写指标值\"\n      severity error\n" in out
     assert main(["explain", "V1", "--ruleset", str(rules_file)]) == 2
     assert "did you mean V01" in capsys.readouterr().err
+
+
+def test_a_ruleset_with_a_syntax_error_exits_2_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    broken = tmp_path / "syntax.rules"
+    broken.write_text('rule R01 "x\n', "utf-8")
+    assert main(["test", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f'{broken}:1:10: error: unterminated text: no closing " on this line')
+    assert "Traceback" not in err

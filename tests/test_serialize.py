@@ -386,3 +386,10 @@ def loads_declarations_lenient(text: str):
     from indicator_rules.serialize import _read
 
     return _read(text, "<string>", "json")
+
+
+def test_a_waiver_needs_a_reason():
+    with pytest.raises(DeclarationError) as caught:
+        structure_declaration({"kind": "project", "waivers": [{"rule": "V01", "reason": " "}]})
+    assert str(caught.value) == ("<input>: waivers[0].reason: a waiver needs a reason "
+                                 "(expected non-empty text)")

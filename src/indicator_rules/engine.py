@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -58,6 +58,9 @@ def format_value(value: Any, value_type: DslType) -> str:
 
 
 def _plain(number: Decimal) -> str:
+    """At most two decimals, without trailing zeros: 1/3 → 0.33, 95.0 → 95."""
+    if number.as_tuple().exponent < -2:  # type: ignore[operator]
+        number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = format(number, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -82,9 +85,10 @@ class CompiledRule:
     rule_source: str
     at: tuple[str, ...]
     loop_variable: str | None
+    loop_type: DslType
     loop_base: Compiled | None
     loop_path: str | None
-    loop_conditions: tuple[Compiled, ...]
+    loop_conditions: tuple[tuple[str, Compiled], ...]
     steps: tuple[_Step, ...]
     message: tuple[str | tuple[Compiled, DslType], ...]
     reports_every_match: bool  # no ``require``: every element (or the declaration) is a finding
@@ -119,9 +123,11 @@ def compile_rule(rule: c.CheckedRule, severity: Severity) -> CompiledRule:
         rule_source=f"{node.span.file}:{node.span.line}",
         at=node.at,
         loop_variable=loop.variable if loop else None,
+        loop_type=loop.base.type.item or loop.base.type if loop else rule.declaration_type,
         loop_base=compile_node(loop.base) if loop else None,
         loop_path=loop.base_path if loop else None,
-        loop_conditions=tuple(compile_node(cond) for _, cond in loop.conditions) if loop else (),
+        loop_conditions=tuple((variable, compile_node(cond)) for variable, cond in loop.conditions)
+        if loop else (),
         steps=tuple(steps),
         message=message,
         reports_every_match=not any(step.kind == "require" for step in steps),
@@ -189,7 +195,8 @@ def _run_rule(rule: CompiledRule, declaration: Declaration,
     items = rule.loop_base(env) or ()
     for index, item in enumerate(items):
         scope = {**env, rule.loop_variable: item}
-        if any(condition(scope) is not True for condition in rule.loop_conditions):
+        if any(condition({**scope, variable: item}) is not True
+               for variable, condition in rule.loop_conditions):
             continue
         try:
             evidence = _run_steps(rule, scope)
@@ -197,7 +204,11 @@ def _run_rule(rule: CompiledRule, declaration: Declaration,
             continue
         if evidence is None:
             continue
-        path = f"{rule.loop_path}[{index}]" if rule.loop_path else f"[{index}]"
+        if rule.loop_path is None:  # a computed list: the finding is about the declaration
+            finding = _finding(rule, declaration, "", scope, evidence, declaration.source)
+            findings.append(attrs.evolve(finding, item=format_value(item, rule.loop_type)))
+            continue
+        path = f"{rule.loop_path}[{index}]"
         located: Any = item
         for field_name in rule.at[1:]:
             path += f".{field_name}"
@@ -217,6 +228,10 @@ def _rule_error(rule: CompiledRule, declaration: Declaration, error: Exception) 
 
 
 def _waiver_for(finding: Finding, waivers: Sequence[Waiver], year: int | None) -> Waiver | None:
+    """The waiver covering ``finding``; a rule that failed to run cannot be waived, and a waiver
+    with a last year does not apply when the declaration's year is unknown."""
+    if finding.kind == "rule-error":
+        return None
     for waiver in waivers:
         if waiver.rule != finding.rule_id:
             continue
@@ -224,7 +239,7 @@ def _waiver_for(finding: Finding, waivers: Sequence[Waiver], year: int | None) -
             waiver.path + "."
         ):
             continue
-        if waiver.until_year is not None and year is not None and year > waiver.until_year:
+        if waiver.until_year is not None and (year is None or year > waiver.until_year):
             continue
         return waiver
     return None

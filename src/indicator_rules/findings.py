@@ -44,7 +44,8 @@ class Finding:
     itself); ``source`` points into the form when the declaration was read from one.
     ``evidence`` holds bounded, formatted values: the rule's ``let`` bindings and the operands of
     the failed comparison. ``rule_source`` is where the rule is written (``file:line``).
-    ``waived`` is the waiver's reason when a waiver covers the finding.
+    ``waived`` is the waiver's reason when a waiver covers the finding. ``item`` names the
+    element of a computed list (``for each name in organisations(goal)``) the finding is about.
     """
 
     rule_id: str
@@ -58,11 +59,13 @@ class Finding:
     rule_source: str = ""
     kind: FindingKind = "finding"
     waived: str | None = None
+    item: str = ""
 
     @property
     def fingerprint(self) -> str:
-        """A stable identity that survives message edits: rule, declaration and path."""
-        key = f"{self.rule_id}\x1f{self.declaration_id}\x1f{self.path}\x1f{self.kind}"
+        """A stable identity that survives message edits: rule, declaration, path (and item)."""
+        key = (f"{self.rule_id}\x1f{self.declaration_id}\x1f{self.path}\x1f{self.kind}"
+               f"\x1f{self.item}")
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 

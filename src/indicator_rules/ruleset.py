@@ -26,14 +26,16 @@ from indicator_rules.dsl.compiler import CONTEXT
 from indicator_rules.dsl.functions import FunctionRegistry
 from indicator_rules.dsl.grammar import parse_ruleset
 from indicator_rules.dsl.interpreter import evaluate
-from indicator_rules.dsl.types import Kind, RuntimeContext
-from indicator_rules.engine import CompiledRule, compile_rule, run_rules
+from indicator_rules.dsl.semantics import EvaluationError
+from indicator_rules.dsl.types import RECORDS, Kind, RuntimeContext
+from indicator_rules.engine import CompiledRule, compile_rule, format_value, run_rules
 from indicator_rules.errors import (
     DeclarationError,
     RulesetCompositionError,
     RulesetError,
     RulesetLoadError,
     RulesetNameError,
+    RulesetSyntaxError,
     SourceLine,
 )
 from indicator_rules.findings import Report, Severity
@@ -154,9 +156,10 @@ class Ruleset:
     def explain(self) -> str:
         """The composed ruleset as text: params and rules, each with where it came from."""
         lines = [f"ruleset {self.name}" + (f" — {self.title}" if self.title else "")]
-        for param in self.params.values():
-            lines.append(f"  param {param.name} = {param.value!r} ({param.type}; from "
-                         f"{param.origin})")
+        for name, value in self._param_values.items():
+            param = self.params[name]
+            lines.append(f"  param {name} = {format_value(value.value, value.type)} "
+                         f"({param.type}; from {param.origin})")
         for info in self.rules:
             state = f"disabled: {info.disabled}" if info.disabled else info.severity.name.lower()
             remapped = f", severity set in {info.severity_from}" if info.severity_from else ""
@@ -211,11 +214,10 @@ def _error(kind: type[RulesetError], message: str, span: n.Span, sources: Mappin
 
 
 def _read(path: Path) -> str:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise RulesetLoadError([RulesetError(
-            f"{path}: ruleset file too large ({size} bytes; at most {MAX_FILE_BYTES})")])
-    return path.read_text(encoding="utf-8-sig")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RulesetLoadError([RulesetError(f"cannot read ruleset {path}: {error}")]) from None
 
 
 def _resolve(reference: str, relative_to: Path | None) -> Path | None:
@@ -233,16 +235,39 @@ def _resolve(reference: str, relative_to: Path | None) -> Path | None:
     return None
 
 
-def _param_value(checker: Checker, param: n.ParamNode) -> ParamValue | None:
+def _param_value(checker: Checker, param: n.ParamNode, sources: Mapping[str, str],
+                 errors: list[RulesetError]) -> ParamValue | None:
     node = checker.constant(param.value)
     if node is None:
         return None
-    return ParamValue(evaluate(node, {CONTEXT: RuntimeContext()}), node.type)
+    if node.type.nullable or (node.type.item is not None and node.type.item.nullable):
+        errors.append(_error(RulesetCompositionError, f"param {param.name} must not be null",
+                             param.value.span, sources))
+        return None
+    try:
+        return ParamValue(evaluate(node, {CONTEXT: RuntimeContext()}), node.type)
+    except EvaluationError as error:
+        errors.append(_error(RulesetCompositionError, f"param {param.name}: {error}",
+                             param.value.span, sources))
+        return None
+
+
+_FIELD_NAMES = frozenset(
+    name
+    for record_name in ("ProjectDeclaration", "DepartmentDeclaration")
+    for name in (*RECORDS[record_name].fields, *RECORDS[record_name].aliases)
+)
 
 
 def _compose(path: Path, text: str, functions: FunctionRegistry,
              chain: tuple[Path, ...]) -> tuple[n.RulesetNode, _Composition]:
-    node = parse_ruleset(text, str(path))
+    if len(text.encode()) > MAX_FILE_BYTES:
+        raise RulesetLoadError([RulesetError(
+            f"{path}: ruleset too large ({len(text.encode())} bytes; at most {MAX_FILE_BYTES})")])
+    try:
+        node = parse_ruleset(text, str(path))
+    except RulesetSyntaxError as error:  # the rest of the file cannot be trusted
+        raise RulesetLoadError([error]) from None
     composition = _Composition({}, {}, {str(path): text}, [])
     for reference, span in node.extends:
         parent_path = _resolve(reference, path.parent)
@@ -277,11 +302,22 @@ def _apply_own(node: n.RulesetNode, composition: _Composition, functions: Functi
                origin: str) -> None:
     sources, errors = composition.sources, composition.errors
     constants = Checker({}, functions, sources)
+    seen: set[str] = set()
     for param in node.params:
-        value = _param_value(constants, param)
+        if param.name in seen or param.name in _FIELD_NAMES:
+            reason = ("is set twice in this file" if param.name in seen
+                      else "is also a field of declarations and would be hidden by it")
+            errors.append(_error(RulesetCompositionError, f"param {param.name} {reason}",
+                                 param.span, sources))
+            continue
+        seen.add(param.name)
+        value = _param_value(constants, param, sources, errors)
         if value is None:
             continue
         inherited = composition.params.get(param.name)
+        if inherited is not None and value.value == 0 and value.type.kind is Kind.NUMBER \
+                and inherited[0].type.numeric:
+            value = ParamValue(value.value, inherited[0].type)  # the literal 0 has no unit
         if param.append:
             if inherited is None or inherited[0].type.kind is not Kind.LIST:
                 errors.append(_error(RulesetCompositionError,
@@ -298,7 +334,8 @@ def _apply_own(node: n.RulesetNode, composition: _Composition, functions: Functi
             errors.append(_error(RulesetCompositionError,
                                  f"param {param.name} is {inherited[0].type} in "
                                  f"{inherited[2]}, got {value.type}", param.value.span, sources,
-                                 f"write it like the parent's value: {inherited[0].value!r}"))
+                                 "write it like the parent's value: "
+                                 + format_value(inherited[0].value, inherited[0].type)))
             continue
         doc = param.doc or (inherited[1] if inherited else "")
         composition.params[param.name] = (value, doc, origin)

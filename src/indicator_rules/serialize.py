@@ -259,6 +259,18 @@ def _mapping_only(structure: Callable[[Any, Any], Any]) -> Callable[[object, Any
     return structure_mapping
 
 
+def _structure_waiver(structure: Callable[[Any, Any], Any]) -> Callable[[object, Any], Waiver]:
+    def structure_waiver(obj: object, cls: Any) -> Waiver:
+        waiver: Waiver = structure(obj, cls)
+        if not waiver.reason.strip():
+            error = ValueError("a waiver needs a reason (expected non-empty text)")
+            error.__notes__ = [AttributeValidationNote("reason", "reason", str)]
+            raise ClassValidationError("While structuring Waiver", [error], Waiver)
+        return waiver
+
+    return structure_waiver
+
+
 def _build_converter() -> cattrs.Converter:
     converter = cattrs.Converter(
         forbid_extra_keys=True,
@@ -281,6 +293,9 @@ def _build_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(
         lambda cls: attrs.has(cls) and cls is not IndicatorValue,
         lambda cls: _mapping_only(make_dict_structure_fn(cls, converter)),
+    )
+    converter.register_structure_hook(
+        Waiver, _structure_waiver(_mapping_only(make_dict_structure_fn(Waiver, converter)))
     )
     structure_value_object = make_dict_structure_fn(IndicatorValue, converter)
     unstructure_value_object = converter.get_unstructure_hook(IndicatorValue)

@@ -129,4 +129,101 @@ def test_param_override_must_keep_its_type(tmp_path):
         "param words: cannot append list of number to list of text",
         "'param new_list +=' needs an inherited list param",
     ]
-    assert errors[0].hint == "write it like the parent's value: Decimal('85')"
+    assert errors[0].hint == "write it like the parent's value: 85%"
+
+
+def test_every_chinese_alias_resolves_to_a_field():
+    from indicator_rules.dsl.types import RECORDS
+
+    for record_type in RECORDS.values():
+        for label, path in record_type.aliases.items():
+            current = record_type
+            for part in path[:-1]:
+                field_type = current.fields[part].type
+                inner = field_type.item if field_type.item is not None else field_type
+                assert inner.record is not None, (record_type.name, label)
+                current = RECORDS[inner.record]
+            assert path[-1] in current.fields, (record_type.name, label)
+
+
+def test_a_project_label_without_applies_to_gets_the_hint_not_a_crash():
+    (error,) = _errors(_rule("require 资金总额 > 0", 'message "m"'))
+    assert error.message == "unknown name '资金总额'"
+    assert error.hint == ("'资金总额' is a field of project and department declarations: add "
+                          "'applies to project' or 'applies to department'")
+
+
+# --- review round: hostile input never crashes the loader; traps are load errors -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('rule R01 "x', "unterminated text: no closing \" on this line"),
+        ('rule R01 """x', 'unterminated text: no closing """'),
+        ('rule R01 "x"\u3000severity info', "full-width space (U+3000) outside text"),
+        ("param in = 3", "expected a name (keywords such as 'in' or 'rule' cannot be names)"),
+        ('rule R01 "x"\n  severity info\n  require ' + "not " * 400 + "true\n  message \"m\"",
+         "expression nested too deeply"),
+        ('rule R01 "x"\n  severity info\n  require ' + " and ".join(["true"] * 600)
+         + '\n  message "m"', "expression nested too deeply"),
+        ('rule R01 "x"\n  severity info\n  require matches(name, "a{99999999999}")\n'
+         '  message "m"', "regular expression too large"),
+        ("param p = 1 / 0", "param p: division by zero"),
+        ("param p = null", "param p must not be null"),
+        ('param p = ["a", null]', "param p must not be null"),
+        ("param p = 1\nparam p = 2", "param p is set twice in this file"),
+        ('param goal = "x"', "param goal is also a field of declarations"),
+        ('rule R01 "x"\n  severity info\n  severity error\n  require true\n  message "m"',
+         "'severity' is given twice in rule R01"),
+        ('rule R01 "x"\n  severity info\n  let it = 1\n  require true\n  message "m"',
+         "'it' is reserved and cannot be bound"),
+        ('rule R01 "x"\n  severity info\n  for each i in indicators where name == "培训"\n'
+         '  message "m"', "ambiguous name 'name' inside 'for each'"),
+        ('rule R01 "x"\n  severity info\n  require count(indicators where count(indicators where '
+         'count(indicators where count(indicators where true) > 0) > 0) > 0) > 0\n'
+         '  message "m"', "filters nested more than 3 deep"),
+    ],
+)
+def test_hostile_or_ambiguous_rules_are_load_errors(text: str, message: str):
+    with pytest.raises(RulesetLoadError) as caught:
+        load_ruleset_text(text, name="h.rules")
+    assert any(message in error.message for error in caught.value.errors), caught.value
+
+
+def test_regex_backslashes_are_kept_and_carets_are_exact_inside_strings():
+    ruleset = load_ruleset_text('rule R01 "x"\n  severity info\n  applies to project\n'
+                                '  require not matches(goal, "\\d+")\n  message "m"\n',
+                                name="r.rules")
+    from indicator_rules import ProjectDeclaration
+
+    assert ruleset.check(ProjectDeclaration(goal="开展培训")).findings == ()
+    assert len(ruleset.check(ProjectDeclaration(goal="培训3次")).findings) == 1
+    for text, column in [('  message """中文{nme}"""', 17),
+                         ('  message "{words_in(name, [\\"a\\", \\"b\\"])} {nme}"', 46),
+                         ('  message "m {name} 中文 {nme}"', 25)]:
+        with pytest.raises(RulesetLoadError) as caught:
+            load_ruleset_text(f'rule R01 "x"\n  severity info\n  require true\n{text}\n',
+                              name="c.rules")
+        (error,) = caught.value.errors
+        assert error.where is not None
+        assert (error.where.line, error.where.column) == (4, column), text
+
+
+def test_the_declaration_can_be_named_inside_a_loop():
+    ruleset = load_ruleset_text('rule R01 "x"\n  severity info\n  for each i in indicators\n'
+                                "  require i.name != declaration.name\n  message \"m\"\n",
+                                name="d.rules")
+    from indicator_rules import Indicator, ProjectDeclaration
+
+    declaration = ProjectDeclaration(name="培训", indicators=(Indicator(name="培训"),
+                                                            Indicator(name="活动")))
+    assert [f.path for f in ruleset.check(declaration).findings] == ["indicators[0]"]
+
+
+def test_a_bom_is_accepted_and_the_literal_zero_overrides_money(tmp_path):
+    (tmp_path / "parent.rules").write_text("\ufeffparam tolerance = 0.01万元\n", "utf-8")
+    child = load_ruleset_text('\ufeffextends "parent.rules"\nparam tolerance = 0\n',
+                              name="child.rules", base=tmp_path)
+    assert child.params["tolerance"].type == "money"
+    assert child.params["tolerance"].value == 0

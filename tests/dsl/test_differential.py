@@ -21,7 +21,7 @@ from indicator_rules.dsl.functions import FunctionRegistry
 from indicator_rules.dsl.grammar import parse_expression
 from indicator_rules.dsl.interpreter import evaluate
 from indicator_rules.dsl.semantics import EvaluationError
-from indicator_rules.dsl.types import RuntimeContext, record
+from indicator_rules.dsl.types import DslType, Kind, RuntimeContext, record
 
 LEVEL2 = ["数量指标", "质量指标", "成本指标", "满意度指标"]
 VALUES = ["", "3次", "≥95%", "约20万元", "一批", "每季度至少1次", "合格", "26.00", "85%", "2-5次"]
@@ -39,7 +39,8 @@ def _numbers(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 LEAF_NUMBERS = st.one_of(
     st.integers(-3, 50).map(str),
     st.sampled_from(["count(indicators)", "sum(indicators.value.number)",
-                     "(max(indicators.value.number) ?? 1)", "len(name)",
+                     "(max(indicators.value.number) ?? 1)", "len(name)", "len(indicators)",
+                     "abs(-2)", "count(years(goal))",
                      "count(indicators where value.quantified)", "count(indicators.value.targets)",
                      "sum(indicators.value.targets.yearly)", "count(distinct(indicators.level2))"]),
 )
@@ -106,6 +107,21 @@ def _check(text: str) -> c.Node:
     return node
 
 
+def _conforms(value: Any, value_type: DslType) -> bool:
+    """A run-time value has the Python type its static type promises."""
+    if value is None:
+        return value_type.nullable or value_type.kind is Kind.NULL
+    expected = {Kind.BOOL: bool, Kind.NUMBER: Decimal, Kind.PERCENT: Decimal,
+                Kind.MONEY: Decimal, Kind.TEXT: str, Kind.LIST: tuple}.get(value_type.kind)
+    if expected is None:
+        return True
+    if not isinstance(value, expected):
+        return False
+    if isinstance(value, tuple) and value_type.item is not None:
+        return all(_conforms(item, value_type.item) for item in value)
+    return True
+
+
 def _outcome(run: Any) -> Any:
     try:
         return ("value", run())
@@ -118,7 +134,10 @@ def test_compiled_closures_agree_with_the_interpreter(text: str, declaration: Pr
     node = _check(text)
     env = {c.DECLARATION: declaration, CONTEXT: RuntimeContext.of(declaration.money_unit)}
     compiled = compile_node(node)
-    assert _outcome(lambda: compiled(dict(env))) == _outcome(lambda: evaluate(node, dict(env)))
+    outcome = _outcome(lambda: compiled(dict(env)))
+    assert outcome == _outcome(lambda: evaluate(node, dict(env)))
+    if outcome[0] == "value":
+        assert _conforms(outcome[1], node.type), (text, outcome[1], node.type)
 
 
 @given(CONDITIONS, DECLARATIONS)

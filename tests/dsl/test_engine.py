@@ -175,3 +175,41 @@ def test_comparing_with_the_null_literal_tests_for_null():
                                                         other=Decimal(32)))
     assert [f.rule_id for f in ruleset.check(blank_other).findings] == ["F06"]
     assert ruleset.check(filled).findings == ()
+
+
+def test_loops_over_filtered_and_computed_lists_locate_findings_correctly():
+    ruleset = _ruleset(
+        'rule C05 "成本方向"\n  severity warning\n'
+        '  for each i in (indicators where level2 == "成本指标")\n'
+        '  require i.value.comparator != ">="\n  message "「{i.name}」"\n'
+        'rule X01 "单位"\n  severity warning\n  applies to project\n'
+        "  for each unit in organisations(goal)\n  message \"{unit}\"\n"
+    )
+    declaration = ProjectDeclaration(
+        id="p", goal="保障市委办和市财政局",
+        indicators=(_indicator("a", "3次"), _indicator("b", "≥20万元", "成本指标")),
+    )
+    findings = ruleset.check(declaration).findings
+    assert [(f.rule_id, f.path, f.item) for f in findings] == [
+        ("C05", "indicators[1]", ""), ("X01", "", "市委办"), ("X01", "", "市财政局")]
+    assert len({f.fingerprint for f in findings}) == 3
+
+
+def test_rule_errors_cannot_be_waived_and_unknown_years_do_not_expire_waivers():
+    ruleset = _ruleset('rule X01 "d"\n  severity info\n  require count(indicators) / 0 > 1\n'
+                       '  message "m"\nrule X02 "y"\n  severity info\n  require false\n'
+                       '  message "m"\n')
+    declaration = ProjectDeclaration(id="p", waivers=(
+        Waiver(rule="X01", reason="试图豁免"),
+        Waiver(rule="X02", reason="有期限", until_year=2021),
+    ))
+    report = ruleset.check(declaration)
+    assert [(f.rule_id, f.waived) for f in report.findings] == [("X01", None), ("X02", None)]
+    assert len(report.unused_waivers) == 2
+
+
+def test_numbers_in_messages_are_rounded_to_two_decimals():
+    ruleset = _ruleset('rule X01 "r"\n  severity info\n  require false\n'
+                       '  message "{1 / 3} {100% / 3} {2 / 4} {10万元 / 3}"\n')
+    (finding,) = ruleset.check(ProjectDeclaration(id="p")).findings
+    assert finding.message == "0.33 33.33% 0.5 3.33 万元"

@@ -114,6 +114,6 @@ def test_syntax_errors_name_the_place_and_what_was_expected(
 
 def test_nesting_is_bounded():
     deep = "(" * (MAX_NESTING + 1) + "1" + ")" * (MAX_NESTING + 1)
-    with pytest.raises(RulesetSyntaxError, match="nested deeper than"):
+    with pytest.raises(RulesetSyntaxError, match="nested too deeply"):
         parse_expression(deep)
     assert parse_expression("(" * MAX_NESTING + "1" + ")" * MAX_NESTING) is not None

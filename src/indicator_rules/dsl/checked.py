@@ -212,8 +212,9 @@ class Loop:
     """``for each variable in collection [where condition]``.
 
     ``base`` is the collection before any ``where`` (``conditions`` are those filters, innermost
-    first, each with its element variable); ``base_path`` is its path in the declaration (such as
-    ``indicators``) when it is a field of the declaration, so findings point at ``indicators[4]``.
+    first, each with the variable its element is bound to); ``base_path`` is its path in the
+    declaration (such as ``indicators``) when it is a field of the declaration, so findings point
+    at ``indicators[4]``; for a computed list it is None and findings point at the declaration.
     """
 
     variable: str

@@ -65,7 +65,13 @@ class _Poisoned(Exception):
 @attrs.define
 class _Scope:
     variables: dict[str, DslType]
-    elements: list[tuple[str, DslType]]  # filter/loop elements whose fields are bare names
+    elements: list[tuple[str, DslType]]  # filter elements whose fields are bare names
+    loop: tuple[str, DslType] | None = None  # the `for each` variable, whose fields are not
+
+#: Filters nested in filters multiply the work (n ** depth): at most this many levels.
+MAX_FILTER_DEPTH = 3
+#: Names the language gives a meaning to, which rules cannot bind.
+RESERVED_NAMES = frozenset({"it", "declaration"})
 
 
 def unparse(expression: n.Expr) -> str:
@@ -107,6 +113,10 @@ def unparse(expression: n.Expr) -> str:
     if isinstance(expression, n.Logical):
         return f"({unparse(expression.left)} {expression.operator} {unparse(expression.right)})"
     return f"{unparse(expression.collection)} where {unparse(expression.condition)}"
+
+
+def _condition_type(nullable: bool) -> DslType:
+    return BOOL.or_null() if nullable else BOOL
 
 
 def _suggest(name: str, candidates: Iterable[str]) -> str:
@@ -160,7 +170,12 @@ class Checker:
                 else:
                     steps.append(self._step(statement, scope))
             except _Poisoned:
+                if isinstance(statement, n.Let):  # later uses of the name are not errors too
+                    scope.variables.setdefault(statement.name, NULL)
                 continue
+            except RecursionError:
+                self._record(RulesetSyntaxError, "expression nested too deeply", statement.span,
+                             "split it with 'let'")
         message: tuple[str | c.Node, ...] = ()
         if rule.message is None:
             self._record(RulesetNameError, f"rule {rule.rule_id} has no message", rule.span,
@@ -209,26 +224,32 @@ class Checker:
         return node.type.item
 
     def _loop(self, statement: n.ForEach, scope: _Scope) -> c.Loop:
+        self._bindable(statement.variable, statement.span)
         collection = self.expression(statement.collection, scope)
         item_type = self._items(collection, "'for each'", statement.collection.span)
         scope.variables[statement.variable] = item_type
+        scope.loop = (statement.variable, item_type)
+        conditions: list[tuple[str, c.Node]] = []
+        base = collection
+        while isinstance(base, c.Select):  # (indicators where …): locate at indicators[N]
+            conditions.insert(0, (base.element, base.condition))
+            base = base.collection
         base_path = None
-        if (isinstance(collection, c.Field) and not collection.project
-                and isinstance(collection.target, c.Var)
-                and collection.target.name == c.DECLARATION):
-            base_path = collection.name
-        conditions: tuple[tuple[str, c.Node], ...] = ()
+        if (isinstance(base, c.Field) and not base.project and isinstance(base.target, c.Var)
+                and base.target.name == c.DECLARATION):
+            base_path = base.name
         if statement.condition is not None:
-            scope.elements.append((statement.variable, item_type))
-            try:
-                condition = self._condition(statement.condition, scope)
-            finally:
-                scope.elements.pop()
-            conditions = ((statement.variable, condition),)
-        return c.Loop(statement.variable, collection, base_path, conditions, statement.span)
+            conditions.append((statement.variable, self._condition(statement.condition, scope)))
+        return c.Loop(statement.variable, base, base_path, tuple(conditions), statement.span)
+
+    def _bindable(self, name: str, span: n.Span) -> None:
+        if name in RESERVED_NAMES:
+            self._fail(RulesetNameError, f"{name!r} is reserved and cannot be bound", span,
+                       "choose another name")
 
     def _step(self, statement: n.Statement, scope: _Scope) -> c.Step:
         if isinstance(statement, n.Let):
+            self._bindable(statement.name, statement.span)
             if statement.name in scope.variables or statement.name in self.params:
                 self._fail(RulesetNameError, f"{statement.name!r} is already defined",
                            statement.span, "choose another name")
@@ -242,8 +263,9 @@ class Checker:
             operands: tuple[tuple[str, c.Node], ...] = ()
             source = statement.condition
             if isinstance(condition, c.Compare) and isinstance(source, n.Compare):
-                operands = ((unparse(source.left), condition.left),
-                            (unparse(source.right), condition.right))
+                operands = tuple((unparse(side), node) for side, node in
+                                 ((source.left, condition.left), (source.right, condition.right))
+                                 if not isinstance(node, c.Const) or node.label)
             return c.Check(condition, operands, statement.span)
         self._fail(RulesetSyntaxError, "only one 'for each' per rule", statement.span)
         raise AssertionError  # unreachable: _fail raises
@@ -304,6 +326,15 @@ class Checker:
                                      expression.span)
                 if found is not None:
                     return found
+        if name == "declaration" and c.DECLARATION in scope.variables:
+            return c.Var(c.DECLARATION, scope.variables[c.DECLARATION], expression.span)
+        if scope.loop is not None and scope.loop[1].kind is Kind.RECORD:
+            variable, loop_type = scope.loop
+            if self._lookup(c.Var(variable, loop_type, expression.span), name,
+                            expression.span) is not None:
+                self._fail(RulesetNameError, f"ambiguous name {name!r} inside 'for each'",
+                           expression.span, f"write {variable}.{name} for the element's "
+                           f"field, or declaration.{name} for the declaration's")
         if c.DECLARATION in scope.variables:
             declaration = c.Var(c.DECLARATION, scope.variables[c.DECLARATION], expression.span)
             found = self._lookup(declaration, name, expression.span)
@@ -320,10 +351,12 @@ class Checker:
         hint = _suggest(name, [v for v in visible if not v.startswith("$")])
         declaration_record = scope.variables.get(c.DECLARATION)
         if declaration_record is not None and declaration_record.record == "Declaration":
-            for kind, record_name in (("project", "ProjectDeclaration"),
-                                      ("department", "DepartmentDeclaration")):
-                if name in RECORDS[record_name].fields or name in RECORDS[record_name].aliases:
-                    hint = f"{name!r} is a field of {kind} declarations: add 'applies to {kind}'"
+            kinds = [kind for kind, record_name in (("project", "ProjectDeclaration"),
+                                                    ("department", "DepartmentDeclaration"))
+                     if name in RECORDS[record_name].fields or name in RECORDS[record_name].aliases]
+            if kinds:
+                hint = (f"{name!r} is a field of {' and '.join(kinds)} declarations: add "
+                        + " or ".join(f"'applies to {kind}'" for kind in kinds))
         self._fail(RulesetNameError, f"unknown name {name!r}", expression.span, hint)
         raise AssertionError  # unreachable
 
@@ -407,12 +440,25 @@ class Checker:
         try:
             pattern = re.compile(argument.value)
         except re.error as error:
-            span = source.span
-            offset = (error.pos or 0) + 1
-            moved = attrs.evolve(span, column=span.column + offset, start=span.start + offset)
-            self._fail(RulesetSyntaxError, f"invalid regular expression: {error.msg}", moved)
+            self._fail(RulesetSyntaxError, f"invalid regular expression: {error.msg}",
+                       self._inside(source, error.pos or 0))
+            raise AssertionError from None  # unreachable
+        except (OverflowError, RecursionError) as error:
+            self._fail(RulesetSyntaxError, f"regular expression too large: {error}", source.span)
             raise AssertionError from None  # unreachable
         return c.Const(pattern, TEXT, argument.span, argument.label)
+
+    def _inside(self, literal: n.Expr, index: int) -> n.Span:
+        """The span of character ``index`` of a text literal, where it stands in the file."""
+        value = literal.value if isinstance(literal, n.Constant) else None
+        locate = getattr(value, "location_of", None)
+        if locate is None:
+            return literal.span
+        offset: int = locate(index)
+        text = self.sources.get(literal.span.file, "")
+        line_start = text.rfind("\n", 0, offset) + 1
+        return attrs.evolve(literal.span, line=text.count("\n", 0, offset) + 1,
+                            column=offset - line_start + 1, start=offset, end=offset)
 
     def _unary(self, expression: n.Unary, scope: _Scope) -> c.Node:
         operand = self.expression(expression.operand, scope)
@@ -494,7 +540,9 @@ class Checker:
                 self._fail(RulesetTypeError, f"'within' needs a tolerance of the same kind as "
                            f"the operands ({operand.type}), got {tolerance.type}",
                            expression.tolerance.span)
-        return c.Compare(expression.operator, left, right, tolerance, BOOL, expression.span)
+        nullable = any(node.type.nullable for node in (left, right, tolerance) if node)
+        return c.Compare(expression.operator, left, right, tolerance, _condition_type(nullable),
+                         expression.span)
 
     @staticmethod
     def _comparison_hint(left: DslType, right: DslType) -> str:
@@ -521,23 +569,30 @@ class Checker:
         elif collection.type.kind is not Kind.NULL:
             self._fail(RulesetTypeError, f"'in' needs a list or a text, got {collection.type}",
                        expression.collection.span)
-        return c.In(item, collection, expression.negated, substring, BOOL, expression.span)
+        nullable = item.type.nullable or collection.type.nullable
+        return c.In(item, collection, expression.negated, substring, _condition_type(nullable),
+                    expression.span)
 
     def _not(self, expression: n.Not, scope: _Scope) -> c.Node:
-        return c.Not(self._condition(expression.operand, scope), BOOL, expression.span)
+        operand = self._condition(expression.operand, scope)
+        return c.Not(operand, _condition_type(operand.type.nullable), expression.span)
 
     def _logical(self, expression: n.Logical, scope: _Scope) -> c.Node:
         left = self._condition(expression.left, scope)
         right = self._condition(expression.right, scope)
         node_class = c.And if expression.operator == "and" else c.Or
-        return node_class(left, right, BOOL, expression.span)
+        nullable = left.type.nullable or right.type.nullable
+        return node_class(left, right, _condition_type(nullable), expression.span)
 
     def _filter(self, expression: n.Filter, scope: _Scope) -> c.Node:
         collection = self.expression(expression.collection, scope)
         item_type = self._items(collection, "'where'", expression.collection.span)
+        if len(scope.elements) >= MAX_FILTER_DEPTH:
+            self._fail(RulesetTypeError, f"filters nested more than {MAX_FILTER_DEPTH} deep",
+                       expression.span, "compute the inner list once with 'let'")
         self._counter += 1
         element = f"$element{self._counter}"
         inner = _Scope({**scope.variables, element: item_type},
-                       [*scope.elements, (element, item_type)])
+                       [*scope.elements, (element, item_type)], scope.loop)
         condition = self._condition(expression.condition, inner)
         return c.Select(collection, element, condition, collection.type, expression.span)

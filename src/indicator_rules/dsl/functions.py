@@ -185,10 +185,11 @@ def _remove_words(text: str, words: tuple[str | None, ...]) -> str:
 
 # Organisations as goals and indicators name them: a name ending in 委员会/办公室/办公厅, or a
 # 省/市/县/区 prefix with an organ suffix (市委办, 市财政局, 市直机关工委, 县政府办 …).
+_NAME_CHAR = r"[^\W\d_和与及的或]"  # a name does not run across 和/与/及/的/或
 _ORGANISATION = re.compile(
-    r"(?:中共)?[\u4e00-\u9fff]{2,12}?(?:委员会|办公室|办公厅)"
-    r"|(?:省|市|县|区|州)(?:委|政府|人大|政协)?[\u4e00-\u9fff]{0,6}?"
-    r"(?:政府办|委办|工委|局|厅|委)"
+    rf"(?:中共)?{_NAME_CHAR}{{2,12}}?(?:委员会|办公室|办公厅)"
+    r"|(?:省|市|县|区|州)(?:委办|政府办|人大办|政协办)"
+    rf"|(?:省|市|县|区|州){_NAME_CHAR}{{0,6}}?(?:工委|局|厅|委)"
 )
 
 
@@ -298,7 +299,8 @@ def builtin_functions() -> dict[str, Function]:
                  "duplicates(list) -> list"),
         Function("abs", lambda t: _same(t, "abs"), abs, "absolute value",
                  "abs(number) -> number"),
-        Function("len", _length, len, "length of a text or list", "len(text or list) -> number"),
+        Function("len", _length, lambda value: Decimal(len(value)), "length of a text or list",
+                 "len(text or list) -> number"),
         Function("blank", _blank, _is_blank,
                  "true for null, empty or white-space-only text, or an empty list",
                  "blank(text) -> bool", null_safe=True),

@@ -75,13 +75,50 @@ LPAR, RPAR, LBRACK, RBRACK, COMMA, DOT = (pp.Suppress(c) for c in "()[],.")
 
 _any_identifier = pp.Regex(_NAME_PATTERN).set_name("name")
 identifier = (
-    _any_identifier.copy().add_condition(lambda tokens: tokens[0] not in KEYWORDS).set_name("name")
+    _any_identifier.copy()
+    .add_condition(lambda tokens: tokens[0] not in KEYWORDS,
+                   message="a name (keywords such as 'in' or 'rule' cannot be names)")
+    .set_name("name")
 )
 rule_id = pp.Regex(r"[A-Za-z]+[0-9]+(?![\w])").set_name("rule id (letters then digits, e.g. V01)")
 kebab_name = pp.Regex(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+").set_name("kebab-case rule name")
-triple_string = pp.QuotedString('"""', multiline=True, unquote_results=True)
-plain_string = pp.QuotedString('"', esc_char="\\", unquote_results=True)
-string = (triple_string | plain_string).set_name("text in double quotes")
+class SourceText(str):
+    """A string literal's text, remembering where each of its characters stands in the file.
+
+    Only ``\\"`` and ``\\\\`` are escapes; every other backslash is kept as written, so a regular
+    expression such as ``"\\d+"`` means what it says.
+    """
+
+    positions: tuple[int, ...]
+
+    @classmethod
+    def from_literal(cls, raw: str, location: int) -> SourceText:
+        """The text of the literal ``raw`` found at ``location`` (quotes included)."""
+        quote = 3 if raw.startswith('"""') else 1
+        body_start = location + quote
+        body = raw[quote:-quote]
+        chars: list[str] = []
+        positions: list[int] = []
+        index = 0
+        while index < len(body):
+            if quote == 1 and body[index] == "\\" and body[index + 1: index + 2] in ('"', "\\"):
+                index += 1
+            chars.append(body[index])
+            positions.append(body_start + index)
+            index += 1
+        text = cls("".join(chars))
+        text.positions = (*positions, body_start + len(body))
+        return text
+
+    def location_of(self, index: int) -> int:
+        """The file offset of character ``index`` of the text."""
+        return self.positions[min(index, len(self.positions) - 1)]
+
+
+string = pp.Regex(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"').set_name("text in double quotes")
+string.set_parse_action(
+    lambda _text, location, tokens: SourceText.from_literal(tokens[0], location)
+)
 level = _one_of_words("error warning info", "error, warning or info")
 
 
@@ -255,7 +292,7 @@ for_each = _tagged(
 let = _tagged("let", _location + KS["let"] - identifier - pp.Suppress("=") - expression)
 when = _tagged("when", _location + KS["when"] - expression)
 require = _tagged("require", _location + KS["require"] - expression)
-message = _tagged("message", _location + KS["message"] - _location + string)
+message = _tagged("message", _location + KS["message"] - string)
 severity_clause = _tagged("severity", _location + KS["severity"] - level)
 applies = _tagged(
     "applies",
@@ -301,7 +338,7 @@ expression_grammar = expression.copy().ignore(pp.python_style_comment)
 # --- from parse results to nodes -----------------------------------------------------------
 
 
-def _template(text: str, location: int) -> n.Template:
+def _template(text: SourceText) -> n.Template:
     """Split a message into text and ``{expression}`` parts; ``{{``/``}}`` are literal braces."""
     document = _current.get()
     parts: list[str | n.Expr] = []
@@ -316,32 +353,40 @@ def _template(text: str, location: int) -> n.Template:
         if char == "{":
             end = text.find("}", index)
             if end < 0:
-                raise _syntax_error(document, location + 1 + index, "unclosed '{' in message")
+                raise _syntax_error(document, text.location_of(index), "unclosed '{' in message")
             if literal:
                 parts.append(literal)
                 literal = ""
-            parts.append(_sub_expression(text[index + 1:end], location + 2 + index))
+            parts.append(_sub_expression(text, index + 1, end))
             index = end + 1
             continue
         if char == "}":
-            raise _syntax_error(document, location + 1 + index, "'}' without '{' in message "
-                                "(write '}}' for a literal brace)")
+            raise _syntax_error(document, text.location_of(index),
+                                "'}' without '{' in message (write '}}' for a literal brace)")
         literal += char
         index += 1
     if literal:
         parts.append(literal)
-    return n.Template(tuple(parts), document.span(location))
+    return n.Template(tuple(parts), document.span(text.location_of(0)))
 
 
-def _sub_expression(source: str, offset: int) -> n.Expr:
-    """Parse an expression embedded at ``offset`` of the current document (keeps positions)."""
+def _sub_expression(text: SourceText, start: int, end: int) -> n.Expr:
+    """Parse ``text[start:end]``, an expression inside a message, keeping file positions."""
     document = _current.get()
-    padded = "".join("\n" if document.text[i] == "\n" else " " for i in range(offset)) + source
+    offset = text.location_of(start)
+    # each character of the (unescaped) expression stands at its own place in the file, the
+    # rest blanked out with line breaks kept: positions and line numbers are those of the file
+    padded = ["\n" if char == "\n" else " " for char in document.text[:text.location_of(end)]]
+    for index in range(start, end):
+        padded[text.location_of(index)] = text[index]
     try:
-        result = expression_grammar.parse_with_tabs().parse_string(padded, parse_all=True)
+        result = expression_grammar.parse_with_tabs().parse_string("".join(padded),
+                                                                   parse_all=True)
     except pp.ParseBaseException as error:
         message = _expected_message(error, "an operator or the closing '}'")
         raise _syntax_error(document, error.loc, message) from None
+    except RecursionError:
+        raise _syntax_error(document, offset, _TOO_DEEP) from None
     node: n.Expr = result[0]
     return node
 
@@ -354,8 +399,14 @@ def _rule(tokens: pp.ParseResults) -> n.RuleNode:
     }
     statements: list[n.Statement] = []
     examples: list[n.ExampleNode] = []
+    single: set[str] = set()
     for tag, clause_location, *rest in clauses:
         span = _span(clause_location)
+        if tag in ("message", "severity", "applies", "tags", "doc", "fix", "at"):
+            if tag in single:
+                raise _syntax_error(_current.get(), clause_location,
+                                    f"'{tag}' is given twice in rule {identifier_}")
+            single.add(tag)
         if tag == "for":
             condition = rest[2] if len(rest) > 2 else None
             statements.append(n.ForEach(rest[0], rest[1], condition, span))
@@ -366,7 +417,7 @@ def _rule(tokens: pp.ParseResults) -> n.RuleNode:
         elif tag == "require":
             statements.append(n.Require(rest[0], span))
         elif tag == "message":
-            fields["message"] = _template(rest[1], rest[0])
+            fields["message"] = _template(rest[0])
         elif tag == "severity":
             fields["severity"], fields["severity_span"] = rest[0], span
         elif tag == "applies":
@@ -442,21 +493,50 @@ def _document(text: str, file: str) -> _Document:
     return _Document(file, text, starts)
 
 
-def _check_nesting(document: _Document) -> None:
+_TOO_DEEP = f"expression nested too deeply (at most {MAX_NESTING} levels)"
+
+
+def _scan(document: _Document) -> None:
+    """Check what the grammar cannot say well, before parsing: nesting depth, unterminated
+    text, and full-width spaces (U+3000) outside text, where they look like spaces but are not.
+    """
+    text = document.text
     depth = 0
-    in_string = False
-    for index, char in enumerate(document.text):
-        if char == '"' and (index == 0 or document.text[index - 1] != "\\"):
-            in_string = not in_string
-        elif char == "#" and not in_string:
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "#":
+            newline = text.find("\n", index)
+            index = len(text) if newline < 0 else newline
             continue
-        elif not in_string and char in "([":
+        if char == '"':
+            index = _skip_string(document, index)
+            continue
+        if char in "([":
             depth += 1
             if depth > MAX_NESTING:
-                raise _syntax_error(document, index,
-                                    f"expression nested deeper than {MAX_NESTING} levels")
-        elif not in_string and char in ")]":
+                raise _syntax_error(document, index, _TOO_DEEP)
+        elif char in ")]":
             depth = max(depth - 1, 0)
+        elif char == "\u3000":
+            raise _syntax_error(document, index, "full-width space (U+3000) outside text; "
+                                "write a normal space")
+        index += 1
+
+
+def _skip_string(document: _Document, start: int) -> int:
+    text = document.text
+    if text.startswith('"""', start):
+        end = text.find('"""', start + 3)
+        if end < 0:
+            raise _syntax_error(document, start, 'unterminated text: no closing """')
+        return end + 3
+    index = start + 1
+    while index < len(text) and text[index] not in '"\n':
+        index += 2 if text[index] == "\\" else 1
+    if index >= len(text) or text[index] != '"':
+        raise _syntax_error(document, start, "unterminated text: no closing \" on this line")
+    return index + 1
 
 
 def parse_ruleset(text: str, file: str = "<rules>") -> n.RulesetNode:
@@ -465,14 +545,17 @@ def parse_ruleset(text: str, file: str = "<rules>") -> n.RulesetNode:
     Syntax errors stop the parse (what follows cannot be trusted); name and type errors are found
     later, all at once, by the checker.
     """
+    text = text.removeprefix("\ufeff")
     document = _document(text, file)
-    _check_nesting(document)
+    _scan(document)
     token = _current.set(document)
     try:
         results = ruleset_grammar.parse_with_tabs().parse_string(text, parse_all=True)
         return _ruleset(results, document)
     except pp.ParseBaseException as error:
         raise _syntax_error(document, error.loc, _expected_message(error)) from None
+    except RecursionError:  # long chains of operators, not only brackets, nest the parser
+        raise _syntax_error(document, 0, _TOO_DEEP) from None
     finally:
         _current.reset(token)
 
@@ -480,7 +563,7 @@ def parse_ruleset(text: str, file: str = "<rules>") -> n.RulesetNode:
 def parse_expression(text: str, file: str = "<expression>") -> n.Expr:
     """Parse one expression (used by tests and by ``explain``)."""
     document = _document(text, file)
-    _check_nesting(document)
+    _scan(document)
     token = _current.set(document)
     try:
         node: n.Expr = expression_grammar.parse_with_tabs().parse_string(text, parse_all=True)[0]
@@ -488,5 +571,7 @@ def parse_expression(text: str, file: str = "<expression>") -> n.Expr:
     except pp.ParseBaseException as error:
         message = _expected_message(error, "an operator or the end of the expression")
         raise _syntax_error(document, error.loc, message) from None
+    except RecursionError:
+        raise _syntax_error(document, 0, _TOO_DEEP) from None
     finally:
         _current.reset(token)

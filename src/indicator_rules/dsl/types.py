@@ -395,9 +395,30 @@ _DEPARTMENT = Record(
     doc="部门整体支出绩效目标申报表",
 )
 
+def _resolvable(records: dict[str, Record]) -> dict[str, Record]:
+    """The records with only the aliases whose paths lead to fields the rules can read."""
+
+    def resolves(record_name: str, path: tuple[str, ...]) -> bool:
+        fields = records[record_name].fields
+        if path[0] not in fields:
+            return False
+        if len(path) == 1:
+            return True
+        field_type = fields[path[0]].type
+        inner = field_type.item if field_type.kind is Kind.LIST else field_type
+        return bool(inner and inner.record) and resolves(str(inner and inner.record), path[1:])
+
+    return {
+        name: attrs.evolve(record_type, aliases={
+            label: path for label, path in record_type.aliases.items() if resolves(name, path)
+        })
+        for name, record_type in records.items()
+    }
+
+
 #: Every record type, by name.
-RECORDS: dict[str, Record] = {
+RECORDS: dict[str, Record] = _resolvable({
     record_type.name: record_type
     for record_type in (_TARGET, _VALUE, _INDICATOR, _FUNDING, _DEPARTMENT_FUNDING, _TASK,
                         _CONTACT, _DECLARATION, _PROJECT, _DEPARTMENT)
-}
+})
