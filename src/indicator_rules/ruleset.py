@@ -287,13 +287,21 @@ def _compose(path: Path, text: str, functions: FunctionRegistry,
         composition.sources |= parent.sources
         composition.errors += parent.errors
         for name, param in parent.params.items():
+            earlier = composition.params.get(name)
+            chosen_here = any(own.name == name for own in node.params)
+            if earlier is not None and earlier[0] != param[0] and not chosen_here:
+                composition.errors.append(_error(
+                    RulesetCompositionError, f"param {name} differs between the parents "
+                    f"({earlier[2]} and {param[2]})", span, composition.sources,
+                    f"set param {name} in this file to choose"))
             composition.params.setdefault(name, param)
         for rule_id, info in parent.rules.items():
-            if rule_id in composition.rules:
+            earlier_rule = composition.rules.get(rule_id)
+            if earlier_rule is not None and earlier_rule.node.span != info.node.span:
                 composition.errors.append(_error(
-                    RulesetCompositionError, f"rule {rule_id} comes from two parents", span,
-                    composition.sources))
-            composition.rules[rule_id] = info
+                    RulesetCompositionError, f"rule {rule_id} comes from two parents "
+                    f"({earlier_rule.origin} and {info.origin})", span, composition.sources))
+            composition.rules[rule_id] = info  # the same rule through two parents: a diamond
     _apply_own(node, composition, functions, str(path))
     return node, composition
 

@@ -170,3 +170,22 @@ def test_installed_plugins_provide_rulesets_and_functions(
     report = ruleset.check(ProjectDeclaration(budget_unit="市直工委"))
     assert "HY02" in [finding.rule_id for finding in report.findings]
     sys.modules.pop("bureau_plugin", None)
+
+
+def test_a_diamond_is_fine_but_conflicting_parents_are_not(files: Path):
+    (files / "left.rules").write_text('extends "base.rules"\n', "utf-8")
+    (files / "right.rules").write_text('extends "base.rules"\n', "utf-8")
+    diamond = load_ruleset_text('extends "left.rules"\nextends "right.rules"\n',
+                                name="d.rules", base=files)
+    assert [info.rule_id for info in diamond.rules] == ["M02", "V03", "E01"]
+    (files / "strict.rules").write_text('extends "base.rules"\nparam min_satisfaction = 95%\n',
+                                        "utf-8")
+    with pytest.raises(RulesetLoadError) as caught:
+        load_ruleset_text('extends "left.rules"\nextends "strict.rules"\n', name="c.rules",
+                          base=files)
+    (error,) = caught.value.errors
+    assert error.message.startswith("param min_satisfaction differs between the parents")
+    assert error.hint == "set param min_satisfaction in this file to choose"
+    resolved = load_ruleset_text('extends "left.rules"\nextends "strict.rules"\n'
+                                 "param min_satisfaction = 90%\n", name="c.rules", base=files)
+    assert resolved.params["min_satisfaction"].value == 90
