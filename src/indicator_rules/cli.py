@@ -154,13 +154,13 @@ def _explain(arguments: argparse.Namespace, out: TextIO) -> int:
     for label, text in (("doc", node.doc), ("fix", node.fix)):
         if text:
             lines.append(f"  {label}: {text}")
-    source = _rule_text(span.file, span.line, ruleset)
+    source = _rule_text(span.file, span.line)
     lines += ["", *source]
     out.write("\n".join(lines) + "\n")
     return EXIT_OK
 
 
-def _rule_text(file: str, line: int, ruleset: Ruleset) -> list[str]:
+def _rule_text(file: str, line: int) -> list[str]:
     """The rule's lines in its file, up to the next rule."""
     try:
         with open(file, encoding="utf-8-sig") as handle:

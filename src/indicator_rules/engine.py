@@ -88,7 +88,8 @@ class CompiledRule:
     loop_type: DslType
     loop_base: Compiled | None
     loop_path: str | None
-    loop_conditions: tuple[tuple[str, Compiled], ...]
+    loop_names: tuple[str, ...]  # every name an element is bound to: the variable, filters' own
+    loop_conditions: tuple[Compiled, ...]
     steps: tuple[_Step, ...]
     message: tuple[str | tuple[Compiled, DslType], ...]
     reports_every_match: bool  # no ``require``: every element (or the declaration) is a finding
@@ -126,8 +127,9 @@ def compile_rule(rule: c.CheckedRule, severity: Severity) -> CompiledRule:
         loop_type=loop.base.type.item or loop.base.type if loop else rule.declaration_type,
         loop_base=compile_node(loop.base) if loop else None,
         loop_path=loop.base_path if loop else None,
-        loop_conditions=tuple((variable, compile_node(cond)) for variable, cond in loop.conditions)
+        loop_names=tuple(dict.fromkeys([loop.variable, *(name for name, _ in loop.conditions)]))
         if loop else (),
+        loop_conditions=tuple(compile_node(cond) for _, cond in loop.conditions) if loop else (),
         steps=tuple(steps),
         message=message,
         reports_every_match=not any(step.kind == "require" for step in steps),
@@ -170,11 +172,12 @@ def _source_of(obj: Any, fallback: SourceRef | None) -> SourceRef | None:
 
 
 def _finding(rule: CompiledRule, declaration: Declaration, path: str, env: dict[str, Any],
-             evidence: tuple[tuple[str, str], ...], source: SourceRef | None) -> Finding:
+             evidence: tuple[tuple[str, str], ...], source: SourceRef | None,
+             item: str = "") -> Finding:
     return Finding(
         rule_id=rule.rule_id, severity=rule.severity, title=rule.title,
         message=_message(rule, env), declaration_id=declaration.id, path=path, source=source,
-        evidence=evidence, rule_source=rule.rule_source,
+        evidence=evidence, rule_source=rule.rule_source, item=item,
     )
 
 
@@ -190,13 +193,13 @@ def _run_rule(rule: CompiledRule, declaration: Declaration,
         if evidence is None:
             return [], True
         return [_finding(rule, declaration, "", env, evidence, declaration.source)], True
-    assert rule.loop_variable is not None
     findings = []
     items = rule.loop_base(env) or ()
     for index, item in enumerate(items):
-        scope = {**env, rule.loop_variable: item}
-        if any(condition({**scope, variable: item}) is not True
-               for variable, condition in rule.loop_conditions):
+        scope = dict(env)
+        for name in rule.loop_names:
+            scope[name] = item
+        if any(condition(scope) is not True for condition in rule.loop_conditions):
             continue
         try:
             evidence = _run_steps(rule, scope)
@@ -205,8 +208,8 @@ def _run_rule(rule: CompiledRule, declaration: Declaration,
         if evidence is None:
             continue
         if rule.loop_path is None:  # a computed list: the finding is about the declaration
-            finding = _finding(rule, declaration, "", scope, evidence, declaration.source)
-            findings.append(attrs.evolve(finding, item=format_value(item, rule.loop_type)))
+            findings.append(_finding(rule, declaration, "", scope, evidence, declaration.source,
+                                     format_value(item, rule.loop_type)))
             continue
         path = f"{rule.loop_path}[{index}]"
         located: Any = item

@@ -377,10 +377,6 @@ class FunctionRegistry:
         """All function names, sorted."""
         return sorted(self._functions)
 
-    def copy(self) -> FunctionRegistry:
-        """An independent registry with the same functions."""
-        return FunctionRegistry(self._functions)
-
     @classmethod
     def with_plugins(cls) -> FunctionRegistry:
         """The built-ins plus the functions of installed ``indicator_rules.functions`` plugins."""

@@ -170,10 +170,6 @@ def _attr(name: str) -> Getter:
     return lambda obj, _context: getattr(obj, name)
 
 
-def _text(name: str) -> Getter:
-    return lambda obj, _context: getattr(obj, name)
-
-
 def _money(name: str) -> Getter:
     def get(obj: Any, context: RuntimeContext) -> Decimal | None:
         amount: Decimal | None = getattr(obj, name)
@@ -243,7 +239,7 @@ _TARGET = Record(
 _VALUE = Record(
     "Value",
     {
-        "text": FieldSpec(TEXT, _text("text"), "指标值 as written"),
+        "text": FieldSpec(TEXT, _attr("text"), "指标值 as written"),
         "quantified": FieldSpec(BOOL, lambda v, _c: v.parsed.quantified, "has a number"),
         "graded": FieldSpec(BOOL, lambda v, _c: v.parsed.graded, "is a grade (好, 达标 …)"),
         "dated": FieldSpec(BOOL, lambda v, _c: v.parsed.dated, "has a deadline or date range"),
@@ -286,14 +282,14 @@ _VALUE = Record(
 _INDICATOR = Record(
     "Indicator",
     {
-        "level1": FieldSpec(TEXT, _text("level1"), "一级指标"),
-        "level2": FieldSpec(TEXT, _text("level2"), "二级指标"),
-        "name": FieldSpec(TEXT, _text("name"), "三级指标"),
+        "level1": FieldSpec(TEXT, _attr("level1"), "一级指标"),
+        "level2": FieldSpec(TEXT, _attr("level2"), "二级指标"),
+        "name": FieldSpec(TEXT, _attr("name"), "三级指标"),
         "value": FieldSpec(record("Value"), _attr("value"), "指标值"),
-        "explanation": FieldSpec(TEXT, _text("explanation"), "指标解释"),
-        "standard": FieldSpec(TEXT, _text("standard"), "绩效标准"),
+        "explanation": FieldSpec(TEXT, _attr("explanation"), "指标解释"),
+        "standard": FieldSpec(TEXT, _attr("standard"), "绩效标准"),
         "weight": FieldSpec(_OPTIONAL_NUMBER, _attr("weight"), "分值"),
-        "remark": FieldSpec(TEXT, _text("remark"), "备注"),
+        "remark": FieldSpec(TEXT, _attr("remark"), "备注"),
     },
     aliases={k: v for k, v in _aliases(Indicator).items() if v[0] != "value" or len(v) == 1}
     | {"计量单位": ("value", "declared_unit"), "指标值类型": ("value", "declared_type")},
@@ -329,8 +325,8 @@ _DEPARTMENT_FUNDING = Record(
 _TASK = Record(
     "Task",
     {
-        "name": FieldSpec(TEXT, _text("name"), "任务名称"),
-        "content": FieldSpec(TEXT, _text("content"), "主要内容"),
+        "name": FieldSpec(TEXT, _attr("name"), "任务名称"),
+        "content": FieldSpec(TEXT, _attr("content"), "主要内容"),
         "funding": FieldSpec(record("Funding"), _attr("funding"), "预算金额"),
     },
     aliases=_aliases(Task),
@@ -340,26 +336,26 @@ _TASK = Record(
 _CONTACT = Record(
     "Contact",
     {
-        "filled_by": FieldSpec(TEXT, _text("filled_by"), "填报人"),
-        "phone": FieldSpec(TEXT, _text("phone"), "联系电话"),
+        "filled_by": FieldSpec(TEXT, _attr("filled_by"), "填报人"),
+        "phone": FieldSpec(TEXT, _attr("phone"), "联系电话"),
         "filled_on": FieldSpec(DATE.or_null(), _attr("filled_on"), "填报日期"),
-        "head": FieldSpec(TEXT, _text("head"), "单位负责人"),
+        "head": FieldSpec(TEXT, _attr("head"), "单位负责人"),
     },
     aliases=_aliases(Contact),
     doc="who filled in the form",
 )
 
 _COMMON_FIELDS: dict[str, FieldSpec] = {
-    "id": FieldSpec(TEXT, _text("id"), "the declaration's id"),
+    "id": FieldSpec(TEXT, _attr("id"), "the declaration's id"),
     "kind": FieldSpec(TEXT, lambda d, _c: d.kind, "project or department"),
     "year": FieldSpec(_OPTIONAL_NUMBER,
                       lambda d, _c: None if d.year is None else Decimal(d.year), "年度"),
-    "name": FieldSpec(TEXT, _text("name"), "项目名称 or 部门名称"),
-    "filing_unit": FieldSpec(TEXT, _text("filing_unit"), "填报单位"),
-    "money_unit": FieldSpec(TEXT, _text("money_unit"), "金额单位"),
+    "name": FieldSpec(TEXT, _attr("name"), "项目名称 or 部门名称"),
+    "filing_unit": FieldSpec(TEXT, _attr("filing_unit"), "填报单位"),
+    "money_unit": FieldSpec(TEXT, _attr("money_unit"), "金额单位"),
     "indicators": FieldSpec(list_of(record("Indicator")), _tuple("indicators"), "绩效指标"),
     "contact": FieldSpec(record("Contact"), _attr("contact"), "填报人, 联系电话 …"),
-    "review_opinion": FieldSpec(TEXT, _text("review_opinion"), "审核意见"),
+    "review_opinion": FieldSpec(TEXT, _attr("review_opinion"), "审核意见"),
 }
 
 _DECLARATION = Record(
@@ -372,11 +368,11 @@ _DECLARATION = Record(
 _PROJECT = Record(
     "ProjectDeclaration",
     _COMMON_FIELDS | {
-        "budget_unit": FieldSpec(TEXT, _text("budget_unit"), "预算单位"),
-        "department": FieldSpec(TEXT, _text("department"), "主管部门"),
-        "period": FieldSpec(TEXT, _text("period"), "实施期"),
+        "budget_unit": FieldSpec(TEXT, _attr("budget_unit"), "预算单位"),
+        "department": FieldSpec(TEXT, _attr("department"), "主管部门"),
+        "period": FieldSpec(TEXT, _attr("period"), "实施期"),
         "funding": FieldSpec(record("Funding"), _attr("funding"), "项目资金"),
-        "goal": FieldSpec(TEXT, _text("goal"), "年度目标"),
+        "goal": FieldSpec(TEXT, _attr("goal"), "年度目标"),
     },
     aliases=_aliases(ProjectDeclaration),
     doc="项目绩效目标申报表",
@@ -386,7 +382,7 @@ _DEPARTMENT = Record(
     "DepartmentDeclaration",
     _COMMON_FIELDS | {
         "funding": FieldSpec(record("DepartmentFunding"), _attr("funding"), "年度预算申请"),
-        "duties": FieldSpec(TEXT, _text("duties"), "部门职能职责概述"),
+        "duties": FieldSpec(TEXT, _attr("duties"), "部门职能职责概述"),
         "tasks": FieldSpec(list_of(record("Task")), _tuple("tasks"), "年度主要任务"),
         "tasks_total": FieldSpec(record("Funding").or_null(), _attr("tasks_total"), "合计"),
         "goals": FieldSpec(list_of(TEXT), _tuple("goals"), "年度总体目标"),
