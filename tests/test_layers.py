@@ -10,10 +10,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "indicator_rules"
 # Lowest floor first. A module may import from lower floors only.
 FLOORS: list[set[str]] = [
     {"errors", "source"},
-    {"values"},
+    {"values", "taxonomy"},
     {"model"},
     {"labels"},
     {"serialize", "dsl"},  # the rules language never imports the loaders, nor they it
+    {"forms"},  # the form readers build declarations and may validate through serialize
     {"findings"},
     {"engine"},
     {"ruleset"},
