@@ -40,7 +40,7 @@ def test_every_profile_child_is_a_known_level2_and_every_parent_a_known_level1()
         for level1, children in profile.tree.items():
             assert level1 in LEVEL1_NAMES
             assert all(canonical_level2(child) == child for child in children)
-            assert all(profile.parent_of(child) is not None for child in children)
+            assert all(level1 in profile.parents_of(child) for child in children)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,9 @@ def test_missing_level1_counts_satisfaction_under_benefit_only_in_hunan():
     assert missing_level1(PROFILES["hunan"], "department", [("完成指标", "数量指标")]) == [
         "效益指标"
     ]
+
+
+def test_hunan_allows_satisfaction_under_benefit_and_as_its_own_level1():
+    assert PROFILES["hunan"].parents_of("服务对象满意度指标") == ("效益指标", "满意度指标")
+    assert PROFILES["mof2021"].parents_of("服务对象满意度指标") == ("满意度指标",)
+    assert PROFILES["mof2021"].parents_of("成本指标") == ()

@@ -73,12 +73,9 @@ class Profile:
     required_department: tuple[str, ...]
     satisfaction_under: str | None = None
 
-    def parent_of(self, level2: str) -> str | None:
-        """The 一级 under which a canonical 二级 belongs in this profile, or None."""
-        for level1, children in self.tree.items():
-            if level2 in children:
-                return level1
-        return None
+    def parents_of(self, level2: str) -> tuple[str, ...]:
+        """The 一级 under which a canonical 二级 may sit in this profile (none if unknown)."""
+        return tuple(level1 for level1, children in self.tree.items() if level2 in children)
 
 
 _OUTPUT_2015 = (QUANTITY, QUALITY, TIMELINESS, COST)

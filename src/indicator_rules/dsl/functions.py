@@ -31,7 +31,14 @@ from indicator_rules.dsl.types import (
     list_of,
     record,
 )
-from indicator_rules.model import IndicatorValue
+from indicator_rules.model import Declaration, IndicatorValue
+from indicator_rules.taxonomy import (
+    PROFILES,
+    Profile,
+    canonical_level2,
+    guess_profile,
+    missing_level1,
+)
 
 __all__ = ["Function", "FunctionRegistry", "SignatureError", "builtin_functions"]
 
@@ -271,6 +278,36 @@ def _is_blank(value: str | tuple[Any, ...] | None) -> bool:
 
 
 _TEXT_LIST = list_of(TEXT)
+_DECLARATION_RECORDS = frozenset({"Declaration", "ProjectDeclaration", "DepartmentDeclaration"})
+
+
+def _declaration_and_profile(name: str, result: DslType) -> TypeRule:
+    def type_rule(types: Sequence[DslType]) -> DslType:
+        _arity(name, types, 2)
+        if types[0].kind is not Kind.RECORD or types[0].record not in _DECLARATION_RECORDS:
+            raise SignatureError(f"argument 1 of {name}() must be a declaration (write "
+                                 f"'declaration'), got {types[0]}")
+        if types[1].kind is not Kind.TEXT:
+            raise SignatureError(f"argument 2 of {name}() must be text (a profile name: "
+                                 f"{', '.join(PROFILES)} or auto), got {types[1]}")
+        return result
+
+    return type_rule
+
+
+def _profile(declaration: Declaration, name: str) -> Profile:
+    if name == "auto":
+        name = guess_profile((i.level1, i.level2) for i in declaration.indicators)
+    if name not in PROFILES:
+        raise ValueError(f"unknown taxonomy profile {name!r} (known: {', '.join(PROFILES)}, auto)")
+    return PROFILES[name]
+
+
+def _parents_of(level2: str, name: str) -> tuple[str, ...]:
+    if name not in PROFILES:
+        raise ValueError(f"unknown taxonomy profile {name!r} (known: {', '.join(PROFILES)})")
+    canonical = canonical_level2(level2)
+    return () if canonical is None else PROFILES[name].parents_of(canonical)
 
 
 def builtin_functions() -> dict[str, Function]:
@@ -338,6 +375,21 @@ def builtin_functions() -> dict[str, Function]:
                  lambda text: IndicatorValue(text=text),
                  "read any text as an 指标值 (e.g. the numbers in a goal: parse(goal).targets)",
                  "parse(text) -> value"),
+        Function("taxonomy", _declaration_and_profile("taxonomy", TEXT),
+                 lambda declaration, name: _profile(declaration, name).name,
+                 "the taxonomy profile (mof2015, mof2021, hunan) of the declaration: the one "
+                 "named, or with \"auto\" the one guessed from where 成本 and 满意度 sit",
+                 "taxonomy(declaration, profile) -> text"),
+        Function("missing_level1", _declaration_and_profile("missing_level1", _TEXT_LIST),
+                 lambda declaration, name: tuple(missing_level1(
+                     _profile(declaration, name), declaration.kind,
+                     ((i.level1, i.level2) for i in declaration.indicators))),
+                 "the 一级指标 the profile requires of this kind of form that it lacks "
+                 "(hunan: a satisfaction 二级 under 效益 counts as 满意度指标)",
+                 "missing_level1(declaration, profile) -> list of text"),
+        Function("parents_of", _fixed("parents_of", (TEXT, TEXT), _TEXT_LIST), _parents_of,
+                 "the 一级指标 a 二级指标 may sit under in the profile (aliases resolved); empty "
+                 "for an unknown 二级", "parents_of(level2, profile) -> list of text"),
     ]
     return {function.name: function for function in functions}
 

@@ -30,6 +30,7 @@ from indicator_rules.model import (
     ProjectDeclaration,
     Task,
 )
+from indicator_rules.taxonomy import canonical_level1, canonical_level2
 from indicator_rules.values import Target, UnitKind
 
 __all__ = [
@@ -290,6 +291,10 @@ _INDICATOR = Record(
         "standard": FieldSpec(TEXT, _attr("standard"), "绩效标准"),
         "weight": FieldSpec(_OPTIONAL_NUMBER, _attr("weight"), "分值"),
         "remark": FieldSpec(TEXT, _attr("remark"), "备注"),
+        "category": FieldSpec(_OPTIONAL_TEXT, lambda i, _c: canonical_level1(i.level1),
+                              "一级指标 by canonical name (完成指标 → 产出指标)"),
+        "subcategory": FieldSpec(_OPTIONAL_TEXT, lambda i, _c: canonical_level2(i.level2),
+                                 "二级指标 by its canonical name (环境效益指标 → 生态效益指标)"),
     },
     aliases={k: v for k, v in _aliases(Indicator).items() if v[0] != "value" or len(v) == 1}
     | {"计量单位": ("value", "declared_unit"), "指标值类型": ("value", "declared_type")},
