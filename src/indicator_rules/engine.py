@@ -2,8 +2,13 @@
 
 A rule that fails at run time (a plugin function raising, a division by zero) gives a finding of
 kind ``rule-error`` for that rule and declaration; the other rules still run. Evaluation is
-bounded: rules have no loops but ``for each`` over a declaration's finite lists, no recursion,
-and expressions are nested at most :data:`~indicator_rules.dsl.grammar.MAX_NESTING` deep.
+bounded: rules have no loops but ``for each``, ``where`` and ``select`` over finite lists, no
+recursion, expressions are nested at most :data:`~indicator_rules.dsl.grammar.MAX_NESTING` deep,
+and each run of a rule may visit at most :data:`~indicator_rules.dsl.semantics.MAX_STEPS` list
+elements.
+
+Batch rules (``applies to batch``) run once over a batch of declarations (:func:`run_batch`);
+each of their findings belongs to the declaration it is about and goes into that report.
 """
 
 from __future__ import annotations
@@ -17,13 +22,21 @@ from typing import Any
 import attrs
 
 from indicator_rules.dsl import checked as c
+from indicator_rules.dsl.checker import BATCH_LISTS
 from indicator_rules.dsl.compiler import CONTEXT, Compiled, compile_node
+from indicator_rules.dsl.semantics import BUDGET, Budget
 from indicator_rules.dsl.types import DslType, Kind, RuntimeContext
 from indicator_rules.findings import Finding, Report, Severity
-from indicator_rules.model import Declaration, Waiver
+from indicator_rules.model import (
+    MONEY_UNITS,
+    Declaration,
+    DepartmentDeclaration,
+    Indicator,
+    Waiver,
+)
 from indicator_rules.source import SourceRef
 
-__all__ = ["CompiledRule", "compile_rule", "format_value", "run_rules"]
+__all__ = ["CompiledRule", "compile_rule", "format_value", "run_batch", "run_rules"]
 
 _EVIDENCE_ITEMS = 5
 _EVIDENCE_TEXT = 200
@@ -93,14 +106,29 @@ class CompiledRule:
     steps: tuple[_Step, ...]
     message: tuple[str | tuple[Compiled, DslType], ...]
     reports_every_match: bool  # no ``require``: every element (or the declaration) is a finding
+    severity_cases: tuple[tuple[Severity, Compiled], ...] = ()  # ``severity LEVEL when …``
+
+    @property
+    def batch(self) -> bool:
+        """Whether the rule checks a batch of declarations together (``applies to batch``)."""
+        return self.applies_to == "batch"
 
     def applies(self, declaration: Declaration) -> bool:
-        """Whether ``applies to`` admits this kind of declaration."""
+        """Whether ``applies to`` admits this kind of declaration (batch rules never do)."""
         return self.applies_to is None or self.applies_to == declaration.kind
 
+    def severity_in(self, env: dict[str, Any]) -> Severity:
+        """The severity of a finding made in ``env``: the first ``severity … if`` that holds,
+        else the rule's."""
+        for severity, condition in self.severity_cases:
+            if condition(env) is True:
+                return severity
+        return self.severity
 
-def compile_rule(rule: c.CheckedRule, severity: Severity) -> CompiledRule:
-    """Compile a checked rule with its (possibly re-mapped) severity."""
+
+def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False) -> CompiledRule:
+    """Compile a checked rule with its severity; ``flat``: a ruleset re-mapped the severity, so
+    the rule's ``severity … if`` cases no longer apply."""
     node = rule.node
     steps = []
     for step in rule.steps:
@@ -122,7 +150,7 @@ def compile_rule(rule: c.CheckedRule, severity: Severity) -> CompiledRule:
         severity=severity,
         applies_to=node.applies_to,
         rule_source=f"{node.span.file}:{node.span.line}",
-        at=node.at,
+        at=rule.at,
         loop_variable=loop.variable if loop else None,
         loop_type=loop.base.type.item or loop.base.type if loop else rule.declaration_type,
         loop_base=compile_node(loop.base) if loop else None,
@@ -133,6 +161,10 @@ def compile_rule(rule: c.CheckedRule, severity: Severity) -> CompiledRule:
         steps=tuple(steps),
         message=message,
         reports_every_match=not any(step.kind == "require" for step in steps),
+        severity_cases=() if flat else tuple(
+            (Severity.parse(level), compile_node(condition))
+            for level, condition in rule.severity_cases
+        ),
     )
 
 
@@ -175,7 +207,7 @@ def _finding(rule: CompiledRule, declaration: Declaration, path: str, env: dict[
              evidence: tuple[tuple[str, str], ...], source: SourceRef | None,
              item: str = "") -> Finding:
     return Finding(
-        rule_id=rule.rule_id, severity=rule.severity, title=rule.title,
+        rule_id=rule.rule_id, severity=rule.severity_in(env), title=rule.title,
         message=_message(rule, env), declaration_id=declaration.id, path=path, source=source,
         evidence=evidence, rule_source=rule.rule_source, item=item,
     )
@@ -184,7 +216,7 @@ def _finding(rule: CompiledRule, declaration: Declaration, path: str, env: dict[
 def _run_rule(rule: CompiledRule, declaration: Declaration,
               context: RuntimeContext) -> tuple[list[Finding], bool]:
     """The rule's findings and whether it applied."""
-    env: dict[str, Any] = {c.DECLARATION: declaration, CONTEXT: context}
+    env: dict[str, Any] = {c.DECLARATION: declaration, CONTEXT: context, BUDGET: Budget()}
     if rule.loop_base is None:
         try:
             evidence = _run_steps(rule, env)
@@ -195,6 +227,7 @@ def _run_rule(rule: CompiledRule, declaration: Declaration,
         return [_finding(rule, declaration, "", env, evidence, declaration.source)], True
     findings = []
     items = rule.loop_base(env) or ()
+    env[BUDGET].spend(len(items))
     for index, item in enumerate(items):
         scope = dict(env)
         for name in rule.loop_names:
@@ -213,7 +246,7 @@ def _run_rule(rule: CompiledRule, declaration: Declaration,
             continue
         path = f"{rule.loop_path}[{index}]"
         located: Any = item
-        for field_name in rule.at[1:]:
+        for field_name in rule.at:
             path += f".{field_name}"
             located = getattr(located, field_name, None)
         source = _source_of(located, _source_of(item, declaration.source))
@@ -248,24 +281,137 @@ def _waiver_for(finding: Finding, waivers: Sequence[Waiver], year: int | None) -
     return None
 
 
-def run_rules(rules: Sequence[CompiledRule], declaration: Declaration) -> Report:
-    """Run ``rules`` over one declaration."""
+@attrs.define
+class _Tally:
+    findings: list[Finding] = attrs.field(factory=list)
+    run: int = 0
+    skipped: int = 0
+    errored: int = 0
+
+
+def _check_one(rules: Sequence[CompiledRule], declaration: Declaration) -> _Tally:
     context = RuntimeContext.of(declaration.money_unit)
-    findings: list[Finding] = []
-    run = skipped = errored = 0
+    tally = _Tally()
     for rule in rules:
         if not rule.applies(declaration):
-            skipped += 1
+            tally.skipped += 1
             continue
         try:
             found, applied = _run_rule(rule, declaration, context)
         except Exception as error:
-            findings.append(_rule_error(rule, declaration, error))
-            errored += 1
+            tally.findings.append(_rule_error(rule, declaration, error))
+            tally.errored += 1
             continue
-        run += applied
-        skipped += not applied
-        findings += found
+        tally.run += applied
+        tally.skipped += not applied
+        tally.findings += found
+    return tally
+
+
+def run_rules(rules: Sequence[CompiledRule], declaration: Declaration) -> Report:
+    """Run ``rules`` over one declaration (batch rules are counted as skipped)."""
+    return _report(declaration, _check_one(rules, declaration))
+
+
+def run_batch(rules: Sequence[CompiledRule],
+              declarations: Sequence[Declaration]) -> list[Report]:
+    """Run ``rules`` over a batch: each declaration's own rules, then the batch rules once over
+    all of them. One report per declaration, in order; each batch finding is in the report of
+    the declaration it is about. A batch rule that fails gives a ``rule-error`` in every report.
+    """
+    tallies = [_check_one([rule for rule in rules if not rule.batch], declaration)
+               for declaration in declarations]
+    batch_rules = [rule for rule in rules if rule.batch]
+    if not batch_rules:
+        return [_report(d, tally) for d, tally in zip(declarations, tallies, strict=True)]
+    in_wan = [_in_wan(declaration) for declaration in declarations]
+    position = {id(view): index for index, view in enumerate(in_wan)}
+    lists = {
+        "declarations": tuple(in_wan),
+        "projects": tuple(d for d in in_wan if d.kind == "project"),
+        "departments": tuple(d for d in in_wan if d.kind == "department"),
+    }
+    assert set(lists) == set(BATCH_LISTS)
+    for rule in batch_rules:
+        env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: Budget()}
+        try:
+            found = _run_batch_rule(rule, env, declarations, position)
+        except Exception as error:
+            for declaration, tally in zip(declarations, tallies, strict=True):
+                tally.findings.append(_rule_error(rule, declaration, error))
+                tally.errored += 1
+            continue
+        for tally in tallies:
+            tally.run += 1
+        for index, finding in found:
+            tallies[index].findings.append(finding)
+    return [_report(d, tally) for d, tally in zip(declarations, tallies, strict=True)]
+
+
+def _run_batch_rule(rule: CompiledRule, env: dict[str, Any],
+                    declarations: Sequence[Declaration],
+                    position: dict[int, int]) -> list[tuple[int, Finding]]:
+    assert rule.loop_base is not None  # the checker requires 'for each' in a batch rule
+    found = []
+    items = rule.loop_base(env) or ()
+    env[BUDGET].spend(len(items))
+    for item in items:
+        scope = dict(env)
+        for name in rule.loop_names:
+            scope[name] = item
+        if any(condition(scope) is not True for condition in rule.loop_conditions):
+            continue
+        try:
+            evidence = _run_steps(rule, scope)
+        except _NotApplicable:
+            continue
+        if evidence is not None:
+            index = position[id(item)]
+            declaration = declarations[index]
+            found.append((index, _finding(rule, declaration, "", scope, evidence,
+                                          declaration.source)))
+    return found
+
+
+def _in_wan(declaration: Declaration) -> Declaration:
+    """The declaration with its amounts in 万元, so that a batch compares like with like.
+
+    Funding amounts are converted; an 指标值 keeps its text and gets the form's unit as its
+    计量单位 when it has none, so a bare number still reads as money in the form's unit.
+    """
+    unit = declaration.money_unit
+    if unit == "万元":
+        return declaration
+    factor = MONEY_UNITS[unit]
+
+    def scaled(funding: Any) -> Any:
+        if funding is None:
+            return None
+        names = [field.name for field in attrs.fields(type(funding)) if field.name != "source"]
+        return attrs.evolve(funding, **{
+            name: None if getattr(funding, name) is None else getattr(funding, name) * factor
+            for name in names
+        })
+
+    def with_unit(indicator: Indicator) -> Indicator:
+        if indicator.value.unit is not None:
+            return indicator
+        return attrs.evolve(indicator, value=attrs.evolve(indicator.value, unit=unit))
+
+    changes: dict[str, Any] = {
+        "money_unit": "万元",
+        "funding": scaled(declaration.funding),
+        "indicators": tuple(map(with_unit, declaration.indicators)),
+    }
+    if isinstance(declaration, DepartmentDeclaration):
+        changes["tasks"] = tuple(attrs.evolve(task, funding=scaled(task.funding))
+                                 for task in declaration.tasks)
+        changes["tasks_total"] = scaled(declaration.tasks_total)
+    return attrs.evolve(declaration, **changes)
+
+
+def _report(declaration: Declaration, tally: _Tally) -> Report:
+    findings, run, skipped, errored = tally.findings, tally.run, tally.skipped, tally.errored
     used: set[int] = set()
     marked = []
     for finding in findings:

@@ -28,7 +28,7 @@ from indicator_rules.dsl.grammar import parse_ruleset
 from indicator_rules.dsl.interpreter import evaluate
 from indicator_rules.dsl.semantics import EvaluationError
 from indicator_rules.dsl.types import RECORDS, Kind, RuntimeContext
-from indicator_rules.engine import CompiledRule, compile_rule, format_value, run_rules
+from indicator_rules.engine import CompiledRule, compile_rule, format_value, run_batch, run_rules
 from indicator_rules.errors import (
     DeclarationError,
     RulesetCompositionError,
@@ -78,11 +78,17 @@ class RuleInfo:
     severity: Severity
     disabled: str | None = None  # the reason, when disabled
     severity_from: str | None = None  # the file that re-mapped the severity
+    #: the params as the rule's own file left them: its inline examples run with these
+    params: Mapping[str, ParamValue] = attrs.field(factory=dict, repr=False, eq=False)
 
     @property
     def rule_id(self) -> str:
         """The rule's id."""
         return self.node.rule_id
+
+    def examples_need_own_params(self, final: Mapping[str, ParamValue]) -> bool:
+        """Whether the composed params differ from those of the rule's own file."""
+        return any(final.get(name) != value for name, value in self.params.items())
 
 
 @attrs.frozen
@@ -133,14 +139,31 @@ class Ruleset:
         }
         self.compiled = compiled
         self._functions = functions
+        self._sources = composition.sources
         self._param_values = {name: value for name, (value, _, _) in composition.params.items()}
 
+    @property
+    def has_batch_rules(self) -> bool:
+        """Whether some rule checks declarations together (``applies to batch``)."""
+        return any(rule.batch for rule in self.compiled)
+
     def check(self, declaration: Declaration) -> Report:
-        """The report of one declaration."""
+        """The report of one declaration, alone (batch rules are skipped: use
+        :meth:`check_batch`)."""
         return run_rules(self.compiled, declaration)
 
+    def check_batch(self, declarations: Iterable[Declaration]) -> list[Report]:
+        """Reports for declarations checked together: each one's own rules, plus the batch rules
+        over all of them (their findings go to the report of the declaration they are about)."""
+        return run_batch(self.compiled, list(declarations))
+
     def check_many(self, declarations: Iterable[Declaration]) -> Iterator[Report]:
-        """Reports for a stream of declarations, one at a time, in order."""
+        """Reports for a stream of declarations, in order. Without batch rules they are checked
+        one at a time as they come; with batch rules the stream is read whole first and checked
+        as one batch (:meth:`check_batch`)."""
+        if self.has_batch_rules:
+            yield from self.check_batch(declarations)
+            return
         for declaration in declarations:
             yield self.check(declaration)
 
@@ -168,30 +191,54 @@ class Ruleset:
         return "\n".join(lines)
 
     def run_examples(self) -> list[ExampleResult]:
-        """Run every enabled rule's inline examples against that rule alone."""
+        """Run every enabled rule's inline examples against that rule alone.
+
+        An example runs with the params of the file that wrote the rule: a bureau that raises
+        a threshold does not break the baseline's examples (its own rules carry its own).
+        """
         results = []
         compiled = {rule.rule_id: rule for rule in self.compiled}
         for info in self.rules:
             if info.disabled or info.rule_id not in compiled:
                 continue
+            rule: CompiledRule | str = compiled[info.rule_id]
+            if info.examples_need_own_params(self._param_values) and info.node.examples:
+                rule = self._compile_with_own_params(info)
             for example in info.node.examples:
-                results.append(self._run_example(compiled[info.rule_id], info, example))
+                results.append(self._run_example(rule, info, example))
         return results
 
-    def _run_example(self, rule: CompiledRule, info: RuleInfo,
+    def _compile_with_own_params(self, info: RuleInfo) -> CompiledRule | str:
+        checker = Checker(info.params, self._functions, self._sources)
+        checked = checker.check_rule(info.node)
+        if checked is None:
+            return "; ".join(str(error) for error in checker.errors)
+        return compile_rule(checked, info.severity)
+
+    def _run_example(self, rule: CompiledRule | str, info: RuleInfo,
                      example: n.ExampleNode) -> ExampleResult:
         where = f"{example.span.file}:{example.span.line}"
+        if isinstance(rule, str):
+            return ExampleResult(info.rule_id, example.expect, False,
+                                 f"the rule does not load with its own file's params: {rule}",
+                                 where)
         try:
             data = yaml.safe_load(example.text)
-            if isinstance(data, dict):
-                data.setdefault("kind", info.node.applies_to or "project")
-            declaration = structure_declaration(data, path="example")
+            items = data if isinstance(data, list) and rule.batch else [data]
+            declarations = []
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    default_kind = info.node.applies_to
+                    item.setdefault("kind", default_kind if default_kind in (
+                        "project", "department") else "project")
+                path = f"example[{index}]" if rule.batch else "example"
+                declarations.append(structure_declaration(item, path=path))
         except (yaml.YAMLError, DeclarationError) as error:
             return ExampleResult(info.rule_id, example.expect, False,
                                  f"the example is not a valid declaration: {error}", where)
-        report = run_rules((rule,), declaration)
-        errors = [f for f in report.findings if f.kind == "rule-error"]
-        found = [f for f in report.findings if f.kind == "finding"]
+        reports = run_batch((rule,), declarations)
+        errors = [f for report in reports for f in report.findings if f.kind == "rule-error"]
+        found = [f for report in reports for f in report.findings if f.kind == "finding"]
         if errors:
             return ExampleResult(info.rule_id, example.expect, False, errors[0].message, where)
         if example.expect == "fail":
@@ -377,7 +424,8 @@ def _apply_own(node: n.RulesetNode, composition: _Composition, functions: Functi
                                  "rule ids are never reused; pick a new id"))
             continue
         severity = Severity.parse(rule.severity) if rule.severity else Severity.WARNING
-        composition.rules[rule.rule_id] = RuleInfo(rule, origin, severity)
+        own_params = {name: value for name, (value, _, _) in composition.params.items()}
+        composition.rules[rule.rule_id] = RuleInfo(rule, origin, severity, params=own_params)
     errors += constants.errors
     if len(composition.rules) > MAX_RULES:
         errors.append(_error(RulesetCompositionError,
@@ -401,7 +449,8 @@ def _finish(node: n.RulesetNode, composition: _Composition,
             continue
         checked = checker.check_rule(info.node)
         if checked is not None:
-            compiled.append(compile_rule(checked, info.severity))
+            compiled.append(compile_rule(checked, info.severity,
+                                         flat=info.severity_from is not None))
     errors = composition.errors + checker.errors
     if errors:
         raise RulesetLoadError(errors)

@@ -23,7 +23,8 @@ CONSTRUCTS = (
     "ruleset ", "title ", "version ", "source ", "extends ", "param ", "+=", "doc ",
     "severity V03", "disable ", "applies to", "tags ", "fix ", "for each", " where ", "at i.",
     "let ", "when ", "require ", "message ", "example pass", "example fail", " within ", "??",
-    " in ", "not ", " or ", "param.", "(it)", "二级指标", "!= null", "万元", "%",
+    " in ", "not ", " or ", "param.", "(it)", "二级指标", "!= null", "万元", "%", " select ",
+    "severity error if ", "applies to batch", "taxonomy(",
 )
 
 

@@ -27,16 +27,17 @@ __all__ = [
     "Const",
     "Default",
     "Field",
+    "Filter",
     "Guard",
     "In",
     "IsNull",
     "Loop",
     "MakeList",
+    "Map",
     "Negate",
     "Node",
     "Not",
     "Or",
-    "Select",
     "Step",
     "Var",
 ]
@@ -182,12 +183,25 @@ class Or:
 
 
 @attrs.frozen(eq=False)
-class Select:
+class Filter:
     """``collection where condition``: keeps the items for which the condition is true."""
 
     collection: Node
     element: str
     condition: Node
+    type: DslType
+    span: Span
+
+
+@attrs.frozen(eq=False)
+class Map:
+    """``collection select expression``: the expression for each item (``flatten``: the
+    expression is a list, and the results are concatenated)."""
+
+    collection: Node
+    element: str
+    expression: Node
+    flatten: bool
     type: DslType
     span: Span
 
@@ -203,7 +217,7 @@ class MakeList:
 
 Node: TypeAlias = (
     Const | Var | Field | Apply | Negate | Arithmetic | Default | Compare | IsNull | In | Not
-    | And | Or | Select | MakeList
+    | And | Or | Filter | Map | MakeList
 )
 
 
@@ -215,6 +229,8 @@ class Loop:
     first, each with the variable its element is bound to); ``base_path`` is its path in the
     declaration (such as ``indicators``) when it is a field of the declaration, so findings point
     at ``indicators[4]``; for a computed list it is None and findings point at the declaration.
+    In a batch rule the elements are declarations (``over_declarations``): each finding belongs
+    to its element.
     """
 
     variable: str
@@ -222,6 +238,7 @@ class Loop:
     base_path: str | None
     conditions: tuple[tuple[str, Node], ...]
     span: Span
+    over_declarations: bool = False
 
 
 @attrs.frozen(eq=False)
@@ -262,3 +279,5 @@ class CheckedRule:
     steps: tuple[Step, ...]
     message: tuple[str | Node, ...]
     declaration_type: DslType
+    severity_cases: tuple[tuple[str, Node], ...] = ()  # (level, condition), first true wins
+    at: tuple[str, ...] = ()  # the model attributes of the ``at`` path, after the variable

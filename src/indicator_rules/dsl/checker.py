@@ -47,7 +47,17 @@ __all__ = ["Checker", "ParamValue", "unparse"]
 _LITERAL_TYPES = {"number": NUMBER, "percent": PERCENT, "money": MONEY, "text": TEXT,
                   "bool": BOOL, "null": NULL}
 _DECLARATION_RECORDS = {"project": "ProjectDeclaration", "department": "DepartmentDeclaration",
-                        None: "Declaration"}
+                        None: "Declaration", "batch": "Declaration"}
+_FIELD_NAMES = frozenset(
+    name for record_name in ("ProjectDeclaration", "DepartmentDeclaration")
+    for name in (*RECORDS[record_name].fields, *RECORDS[record_name].aliases)
+)
+#: The lists a batch rule (``applies to batch``) sees, instead of one declaration.
+BATCH_LISTS: dict[str, DslType] = {
+    "declarations": list_of(record("Declaration")),
+    "projects": list_of(record("ProjectDeclaration")),
+    "departments": list_of(record("DepartmentDeclaration")),
+}
 
 
 @attrs.frozen
@@ -112,6 +122,8 @@ def unparse(expression: n.Expr) -> str:
         return f"not {unparse(expression.operand)}"
     if isinstance(expression, n.Logical):
         return f"({unparse(expression.left)} {expression.operator} {unparse(expression.right)})"
+    if isinstance(expression, n.Map):
+        return f"{unparse(expression.collection)} select {unparse(expression.expression)}"
     return f"{unparse(expression.collection)} where {unparse(expression.condition)}"
 
 
@@ -154,7 +166,8 @@ class Checker:
         """The checked rule, or ``None`` when errors were recorded in :attr:`errors`."""
         before = len(self.errors)
         declaration_type = record(_DECLARATION_RECORDS[rule.applies_to])
-        scope = _Scope({c.DECLARATION: declaration_type}, [])
+        batch = rule.applies_to == "batch"
+        scope = _Scope(dict(BATCH_LISTS) if batch else {c.DECLARATION: declaration_type}, [])
         loop: c.Loop | None = None
         steps: list[c.Step] = []
         if rule.severity is None:
@@ -176,17 +189,28 @@ class Checker:
             except RecursionError:
                 self._record(RulesetSyntaxError, "expression nested too deeply", statement.span,
                              "split it with 'let'")
+        if batch and (loop is None or not loop.over_declarations) and len(self.errors) == before:
+            self._record(RulesetSyntaxError, f"batch rule {rule.rule_id} needs 'for each' over "
+                         "projects, departments or declarations", rule.span,
+                         "each finding of a batch rule belongs to one declaration, e.g. "
+                         "'for each d in departments'")
+        cases = []
+        for case in rule.severity_cases:
+            try:
+                cases.append((case.level, self._condition(case.condition, scope)))
+            except _Poisoned:
+                continue
         message: tuple[str | c.Node, ...] = ()
         if rule.message is None:
             self._record(RulesetNameError, f"rule {rule.rule_id} has no message", rule.span,
                          'add a line such as message "「{i.name}」…"')
         else:
             message = tuple(self._template_part(part, scope) for part in rule.message.parts)
-        if rule.at:
-            self._check_at(rule, loop)
+        at = self._check_at(rule, loop) if rule.at else ()
         if len(self.errors) > before:
             return None
-        return c.CheckedRule(rule, loop, tuple(steps), message, declaration_type)
+        return c.CheckedRule(rule, loop, tuple(steps), message, declaration_type, tuple(cases),
+                             at)
 
     def _record(self, kind: type[RulesetError], message: str, span: n.Span, hint: str) -> None:
         with contextlib.suppress(_Poisoned):
@@ -200,21 +224,34 @@ class Checker:
         except _Poisoned:
             return ""
 
-    def _check_at(self, rule: n.RuleNode, loop: c.Loop | None) -> None:
+    def _check_at(self, rule: n.RuleNode, loop: c.Loop | None) -> tuple[str, ...]:
+        """The model attributes (JSON field names) of the ``at`` path after its variable."""
         span = rule.at_span or rule.span
         variable, *path = rule.at
-        if loop is None or variable != loop.variable:
+        if loop is None or variable != loop.variable or loop.base_path is None:
             self._record(RulesetNameError, f"'at {variable}…' must start with the variable of "
-                         "'for each'", span, "")
-            return
+                         "'for each' over a list of the declaration", span,
+                         "such as 'for each i in indicators' … 'at i.value'")
+            return ()
+        attributes: list[str] = []
         current = loop.base.type.item
         for name in path:
-            fields = RECORDS[current.record].fields if current and current.record else {}
-            if name not in fields:
+            schema = RECORDS[current.record] if current and current.record else None
+            names = [] if schema is None else [*schema.fields, *schema.aliases]
+            if schema is None or name not in names:
                 self._record(RulesetNameError, f"unknown field {name!r} in 'at'", span,
-                             _suggest(name, fields))
-                return
-            current = fields[name].type
+                             _suggest(name, names))
+                return ()
+            for part in schema.aliases.get(name, (name,)):
+                spec = RECORDS[str(current and current.record)].fields[part]
+                if spec.attribute is None:
+                    self._record(RulesetNameError, f"'at' cannot point at {part!r}: it is "
+                                 "computed, not a field of the form", span,
+                                 "point at the field it is read from, such as 'at i.value'")
+                    return ()
+                attributes.append(spec.attribute)
+                current = spec.type
+        return tuple(attributes)
 
     def _items(self, node: c.Node, construct: str, span: n.Span) -> DslType:
         """The item type of a list, or a recorded error when ``node`` is not a list."""
@@ -231,7 +268,7 @@ class Checker:
         scope.loop = (statement.variable, item_type)
         conditions: list[tuple[str, c.Node]] = []
         base = collection
-        while isinstance(base, c.Select):  # (indicators where …): locate at indicators[N]
+        while isinstance(base, c.Filter):  # (indicators where …): locate at indicators[N]
             conditions.insert(0, (base.element, base.condition))
             base = base.collection
         base_path = None
@@ -240,7 +277,10 @@ class Checker:
             base_path = base.name
         if statement.condition is not None:
             conditions.append((statement.variable, self._condition(statement.condition, scope)))
-        return c.Loop(statement.variable, base, base_path, tuple(conditions), statement.span)
+        over_declarations = (isinstance(base, c.Var) and base.name in BATCH_LISTS
+                             and c.DECLARATION not in scope.variables)
+        return c.Loop(statement.variable, base, base_path, tuple(conditions), statement.span,
+                      over_declarations)
 
     def _bindable(self, name: str, span: n.Span) -> None:
         if name in RESERVED_NAMES:
@@ -328,7 +368,8 @@ class Checker:
                     return found
         if name == "declaration" and c.DECLARATION in scope.variables:
             return c.Var(c.DECLARATION, scope.variables[c.DECLARATION], expression.span)
-        if scope.loop is not None and scope.loop[1].kind is Kind.RECORD:
+        if scope.loop is not None and scope.loop[1].kind is Kind.RECORD \
+                and c.DECLARATION in scope.variables:
             variable, loop_type = scope.loop
             if self._lookup(c.Var(variable, loop_type, expression.span), name,
                             expression.span) is not None:
@@ -357,6 +398,10 @@ class Checker:
             if kinds:
                 hint = (f"{name!r} is a field of {' and '.join(kinds)} declarations: add "
                         + " or ".join(f"'applies to {kind}'" for kind in kinds))
+        if c.DECLARATION not in scope.variables and "declarations" in scope.variables and (
+                name == "declaration" or name in _FIELD_NAMES):
+            hint = ("a batch rule has no single declaration: read fields through the variable "
+                    "of 'for each', e.g. d." + ("name" if name == "declaration" else name))
         self._fail(RulesetNameError, f"unknown name {name!r}", expression.span, hint)
         raise AssertionError  # unreachable
 
@@ -595,4 +640,19 @@ class Checker:
         inner = _Scope({**scope.variables, element: item_type},
                        [*scope.elements, (element, item_type)], scope.loop)
         condition = self._condition(expression.condition, inner)
-        return c.Select(collection, element, condition, collection.type, expression.span)
+        return c.Filter(collection, element, condition, collection.type, expression.span)
+
+    def _map(self, expression: n.Map, scope: _Scope) -> c.Node:
+        collection = self.expression(expression.collection, scope)
+        item_type = self._items(collection, "'select'", expression.collection.span)
+        if len(scope.elements) >= MAX_FILTER_DEPTH:
+            self._fail(RulesetTypeError, f"filters nested more than {MAX_FILTER_DEPTH} deep",
+                       expression.span, "compute the inner list once with 'let'")
+        self._counter += 1
+        element = f"$element{self._counter}"
+        inner = _Scope({**scope.variables, element: item_type},
+                       [*scope.elements, (element, item_type)], scope.loop)
+        value = self.expression(expression.expression, inner)
+        flatten = value.type.kind is Kind.LIST and value.type.item is not None
+        result = value.type.item if flatten and value.type.item is not None else value.type
+        return c.Map(collection, element, value, flatten, list_of(result), expression.span)

@@ -19,6 +19,7 @@ from indicator_rules.dsl.semantics import (
     contains,
     disjunction,
     negation,
+    spend,
 )
 
 __all__ = ["CONTEXT", "Compiled", "compile_node"]
@@ -142,15 +143,16 @@ def _or(node: c.Or) -> Compiled:
     return lambda env: disjunction(left(env), lambda: right(env))
 
 
-def _select(node: c.Select) -> Compiled:
+def _filter(node: c.Filter) -> Compiled:
     collection, condition, element = (
         compile_node(node.collection), compile_node(node.condition), node.element
     )
 
-    def select(env: dict[str, Any]) -> Any:
+    def keep(env: dict[str, Any]) -> Any:
         items = collection(env)
         if items is None:
             return None
+        spend(env, len(items))
         scope = dict(env)
         kept = []
         for item in items:
@@ -158,7 +160,30 @@ def _select(node: c.Select) -> Compiled:
             if condition(scope) is True:
                 kept.append(item)
         return tuple(kept)
-    return select
+    return keep
+
+
+def _map(node: c.Map) -> Compiled:
+    collection, expression, element, flatten = (
+        compile_node(node.collection), compile_node(node.expression), node.element, node.flatten
+    )
+
+    def map_items(env: dict[str, Any]) -> Any:
+        items = collection(env)
+        if items is None:
+            return None
+        spend(env, len(items))
+        scope = dict(env)
+        values = []
+        for item in items:
+            scope[element] = item
+            value = expression(scope)
+            if not flatten:
+                values.append(value)
+            elif value is not None:
+                values.extend(value)
+        return tuple(values)
+    return map_items
 
 
 def _make_list(node: c.MakeList) -> Compiled:
@@ -170,5 +195,6 @@ _COMPILERS: dict[type, Callable[[Any], Compiled]] = {
     c.Const: _const, c.Var: _var, c.Field: _field, c.Apply: _apply, c.Negate: _negate,
     c.Arithmetic: _arithmetic, c.Default: _default, c.Compare: _compare, c.IsNull: _is_null,
     c.In: _in,
-    c.Not: _not, c.And: _and, c.Or: _or, c.Select: _select, c.MakeList: _make_list,
+    c.Not: _not, c.And: _and, c.Or: _or, c.Filter: _filter, c.Map: _map,
+    c.MakeList: _make_list,
 }

@@ -37,7 +37,7 @@ KEYWORDS = frozenset({
     "ruleset", "title", "version", "source", "extends", "param", "severity", "disable",
     "because", "rule", "applies", "to", "tags", "doc", "fix", "at", "for", "each", "in",
     "where", "let", "when", "require", "message", "example", "pass", "fail", "and", "or",
-    "not", "within", "true", "false", "null",
+    "not", "within", "true", "false", "null", "select", "if",
 })
 
 
@@ -270,9 +270,12 @@ disjunction = (conjunction + pp.ZeroOrMore(K["or"] - conjunction)).set_name("con
 disjunction.add_parse_action(
     _left_fold(lambda op, left, right, span: n.Logical("or", left, right, span))
 )
-filtered = (disjunction + pp.ZeroOrMore(K["where"] - disjunction)).set_name("expression")
+filtered = (
+    disjunction + pp.ZeroOrMore((K["where"] | K["select"]) - disjunction)
+).set_name("expression")
 filtered.add_parse_action(
-    _left_fold(lambda op, left, right, span: n.Filter(left, right, span))
+    _left_fold(lambda op, left, right, span: n.Filter(left, right, span) if op == "where"
+               else n.Map(left, right, span))
 )
 expression <<= filtered
 
@@ -293,11 +296,13 @@ let = _tagged("let", _location + KS["let"] - identifier - pp.Suppress("=") - exp
 when = _tagged("when", _location + KS["when"] - expression)
 require = _tagged("require", _location + KS["require"] - expression)
 message = _tagged("message", _location + KS["message"] - string)
-severity_clause = _tagged("severity", _location + KS["severity"] - level)
+severity_clause = _tagged(
+    "severity", _location + KS["severity"] - level + pp.Optional(KS["if"] - expression)
+)
 applies = _tagged(
     "applies",
-    _location + KS["applies"] - KS["to"] - _one_of_words("project department",
-                                                         "project or department"),
+    _location + KS["applies"] - KS["to"] - _one_of_words("project department batch",
+                                                         "project, department or batch"),
 )
 tags = _tagged("tags", _location + KS["tags"] - pp.Group(pp.DelimitedList(string)))
 doc = _tagged("doc", _location + KS["doc"] - string)
@@ -399,9 +404,13 @@ def _rule(tokens: pp.ParseResults) -> n.RuleNode:
     }
     statements: list[n.Statement] = []
     examples: list[n.ExampleNode] = []
+    severity_cases: list[n.SeverityCase] = []
     single: set[str] = set()
     for tag, clause_location, *rest in clauses:
         span = _span(clause_location)
+        if tag == "severity" and len(rest) > 1:  # severity LEVEL if CONDITION
+            severity_cases.append(n.SeverityCase(rest[0], rest[1], span))
+            continue
         if tag in ("message", "severity", "applies", "tags", "doc", "fix", "at"):
             if tag in single:
                 raise _syntax_error(_current.get(), clause_location,
@@ -432,7 +441,8 @@ def _rule(tokens: pp.ParseResults) -> n.RuleNode:
             examples.append(n.ExampleNode(rest[0], rest[1], span))
     return n.RuleNode(
         rule_id=identifier_, title=title, name=kebab or None, statements=tuple(statements),
-        examples=tuple(examples), span=_span(location), **fields,
+        examples=tuple(examples), span=_span(location), severity_cases=tuple(severity_cases),
+        **fields,
     )
 
 

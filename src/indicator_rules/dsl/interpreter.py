@@ -18,6 +18,7 @@ from indicator_rules.dsl.semantics import (
     contains,
     disjunction,
     negation,
+    spend,
 )
 
 __all__ = ["evaluate"]
@@ -67,10 +68,20 @@ def evaluate(node: c.Node, env: dict[str, Any]) -> Any:
         return conjunction(evaluate(node.left, env), lambda: evaluate(node.right, env))
     if isinstance(node, c.Or):
         return disjunction(evaluate(node.left, env), lambda: evaluate(node.right, env))
-    if isinstance(node, c.Select):
+    if isinstance(node, c.Filter):
         items = evaluate(node.collection, env)
         if items is None:
             return None
+        spend(env, len(items))
         return tuple(item for item in items
                      if evaluate(node.condition, {**env, node.element: item}) is True)
+    if isinstance(node, c.Map):
+        items = evaluate(node.collection, env)
+        if items is None:
+            return None
+        spend(env, len(items))
+        values = [evaluate(node.expression, {**env, node.element: item}) for item in items]
+        if node.flatten:
+            return tuple(inner for value in values if value is not None for inner in value)
+        return tuple(values)
     return tuple(evaluate(item, env) for item in node.items)

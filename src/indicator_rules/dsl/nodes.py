@@ -27,6 +27,7 @@ __all__ = [
     "ListLiteral",
     "LiteralKind",
     "Logical",
+    "Map",
     "Membership",
     "Name",
     "Not",
@@ -35,6 +36,7 @@ __all__ = [
     "Require",
     "RuleNode",
     "RulesetNode",
+    "SeverityCase",
     "SeverityNode",
     "Span",
     "Statement",
@@ -176,9 +178,19 @@ class Filter:
     span: Span = attrs.field(eq=False)
 
 
+@attrs.frozen
+class Map:
+    """``collection select expression``: ``expression`` for each element (its fields are names
+    there, as in ``where``); list results are flattened."""
+
+    collection: Expr
+    expression: Expr
+    span: Span = attrs.field(eq=False)
+
+
 Expr: TypeAlias = (
     Constant | ListLiteral | Name | ParamRef | Attribute | Call | Unary | Binary | Compare
-    | Membership | Not | Logical | Filter
+    | Membership | Not | Logical | Filter | Map
 )
 
 
@@ -229,6 +241,15 @@ Statement: TypeAlias = ForEach | Let | When | Require
 
 
 @attrs.frozen
+class SeverityCase:
+    """``severity LEVEL if condition``: the level of a finding for which the condition holds."""
+
+    level: str
+    condition: Expr
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
 class ExampleNode:
     """``example pass|fail "declaration fragment"`` (JSON or YAML text)."""
 
@@ -256,6 +277,7 @@ class RuleNode:
     span: Span = attrs.field(eq=False)
     severity_span: Span | None = attrs.field(eq=False, default=None)
     at_span: Span | None = attrs.field(eq=False, default=None)
+    severity_cases: tuple[SeverityCase, ...] = ()
 
 
 @attrs.frozen

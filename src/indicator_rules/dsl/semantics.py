@@ -15,6 +15,9 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
 __all__ = [
+    "BUDGET",
+    "MAX_STEPS",
+    "Budget",
     "EvaluationError",
     "arithmetic",
     "compare",
@@ -22,11 +25,45 @@ __all__ = [
     "contains",
     "disjunction",
     "negation",
+    "spend",
 ]
 
 
 class EvaluationError(Exception):
     """A rule could not be evaluated (division by zero, a plugin function failing …)."""
+
+
+#: The variable holding the :class:`Budget` of one rule's run over one declaration.
+BUDGET = "$budget"
+#: Most list elements one rule may visit (in ``for each``, ``where`` and ``select``) while it
+#: checks one declaration (or one batch). Filters nest at most 3 deep, so without a bound a
+#: declaration with a huge indicator table could make a rule run for hours.
+MAX_STEPS = 1_000_000
+
+
+class Budget:
+    """How many more list elements a rule may visit; running out is an :class:`EvaluationError`
+    (a ``rule-error`` finding for that rule and declaration)."""
+
+    __slots__ = ("remaining",)
+
+    def __init__(self, steps: int = MAX_STEPS) -> None:
+        self.remaining = steps
+
+    def spend(self, steps: int) -> None:
+        """Count ``steps`` visits; raise when the budget is exhausted."""
+        self.remaining -= steps
+        if self.remaining < 0:
+            raise EvaluationError(f"evaluation budget exceeded: the rule visited more than "
+                                  f"{MAX_STEPS} list elements")
+
+
+def spend(env: dict[str, Any], steps: int) -> None:
+    """Charge ``steps`` to the budget in ``env`` (environments without one are unbounded:
+    params, and tests of single expressions)."""
+    budget = env.get(BUDGET)
+    if budget is not None:
+        budget.spend(steps)
 
 
 def arithmetic(operator: str, left: Decimal | None, right: Decimal | None) -> Decimal | None:

@@ -156,6 +156,11 @@ class FieldSpec:
     get: Getter
     doc: str = ""
 
+    @property
+    def attribute(self) -> str | None:
+        """The model attribute (= JSON field) this field reads, or None for a computed field."""
+        return _ATTRIBUTE_OF.get(self.get)
+
 
 @attrs.frozen
 class Record:
@@ -167,8 +172,17 @@ class Record:
     doc: str = ""
 
 
+#: Getters that read a model attribute as it is, by the attribute's name.
+_ATTRIBUTE_OF: dict[Getter, str] = {}
+
+
+def _reads(name: str, getter: Getter) -> Getter:
+    _ATTRIBUTE_OF[getter] = name
+    return getter
+
+
 def _attr(name: str) -> Getter:
-    return lambda obj, _context: getattr(obj, name)
+    return _reads(name, lambda obj, _context: getattr(obj, name))
 
 
 def _money(name: str) -> Getter:
@@ -176,11 +190,11 @@ def _money(name: str) -> Getter:
         amount: Decimal | None = getattr(obj, name)
         return None if amount is None else amount * context.money_unit_in_wan
 
-    return get
+    return _reads(name, get)
 
 
 def _tuple(name: str) -> Getter:
-    return lambda obj, _context: tuple(getattr(obj, name))
+    return _reads(name, lambda obj, _context: tuple(getattr(obj, name)))
 
 
 def _first_target(select: Callable[[Target], Any]) -> Getter:
