@@ -18,6 +18,7 @@ FLOORS: list[set[str]] = [
     {"findings"},
     {"engine"},
     {"ruleset"},
+    {"catalog"},
     {"cli"},
     {"__main__"},
 ]

@@ -176,6 +176,29 @@ class Ruleset:
         raise KeyError(f"no rule {rule_id!r} in {self.name}" +
                        (f" (did you mean {', '.join(close)}?)" if close else ""))
 
+    def format_param(self, name: str) -> str:
+        """A param's value as a reviewer reads it, lists in full (``85%``, ``一批、若干``)."""
+        value = self._param_values[name]
+        if value.type.kind is Kind.LIST and value.type.item is not None:
+            items = [format_value(item, value.type.item) for item in value.value]
+            return "、".join(items) or "（无）"
+        return format_value(value.value, value.type)
+
+    def rule_text(self, rule_id: str) -> str:
+        """The rule as written in its file: from ``rule ID`` up to the next item, comments and
+        blank lines at its end left out."""
+        node = self.rule(rule_id).node
+        lines = self._sources.get(node.span.file, "").split("\n")[node.span.line - 1:]
+        block = lines[:1]
+        for line in lines[1:]:
+            if line.startswith(("rule ", "param ", "severity ", "disable ", "extends ",
+                                "ruleset ", "title ", "version ", "source ")):
+                break
+            block.append(line)
+        while block and (not block[-1].strip() or block[-1].lstrip().startswith("#")):
+            block.pop()
+        return "\n".join(block)
+
     def explain(self) -> str:
         """The composed ruleset as text: params and rules, each with where it came from."""
         lines = [f"ruleset {self.name}" + (f" — {self.title}" if self.title else "")]

@@ -1,0 +1,103 @@
+"""The rule catalog: a Markdown page built from a composed ruleset, so the docs cannot drift.
+
+For every rule: id, kebab name, title, severity (with its ``severity … if`` cases), what it applies
+to, tags, the params it reads, where it is written, its doc and fix hint, its text and its inline
+examples. Disabled rules are listed with the reason. ``docs/rules/`` holds the pages of the
+built-in rulesets; a test rebuilds them and fails when they differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+from indicator_rules.dsl import nodes as n
+from indicator_rules.dsl.checker import unparse
+from indicator_rules.ruleset import RuleInfo, Ruleset
+
+__all__ = ["params_of", "render_catalog"]
+
+_APPLIES = {None: "every declaration", "project": "项目 (project) declarations",
+            "department": "部门整体 (department) declarations",
+            "batch": "a batch of declarations together"}
+
+
+def _children(node: object) -> Iterator[object]:
+    """The syntax nodes directly inside ``node``."""
+    for field in attrs.fields(type(node)):  # type: ignore[arg-type]  # syntax nodes are attrs
+        value = getattr(node, field.name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if attrs.has(type(item)) and not isinstance(item, n.Span):
+                yield item
+
+
+def params_of(rule: n.RuleNode, params: set[str]) -> list[str]:
+    """The params a rule reads (``param.NAME``, or a bare name that is a param), sorted."""
+    found: set[str] = set()
+    stack: list[object] = [rule]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.ParamRef | n.Name) and node.name in params:
+            found.add(node.name)
+        stack.extend(_children(node))
+    return sorted(found)
+
+
+def _severity(info: RuleInfo) -> str:
+    text = f"{info.severity.name.lower()} ({info.severity.label})"
+    if info.severity_from:
+        return f"{text}, set in `{Path(info.severity_from).name}`"
+    cases = [f"{case.level} if `{unparse(case.condition)}`" for case in info.node.severity_cases]
+    return "; ".join([*cases, f"else {text}"]) if cases else text
+
+
+def _rule_section(ruleset: Ruleset, info: RuleInfo) -> list[str]:
+    node = info.node
+    heading = f"### {node.rule_id}" + (f" `{node.name}`" if node.name else "") + f" — {node.title}"
+    if info.disabled:
+        return [heading, "", f"**Disabled** in this ruleset: {info.disabled}", ""]
+    used = params_of(node, set(ruleset.params))
+    rows = [
+        ("severity", _severity(info)),
+        ("applies to", _APPLIES.get(node.applies_to, str(node.applies_to))),
+        ("tags", ", ".join(node.tags) or "—"),
+        ("params", ", ".join(f"`{name}`" for name in used) or "—"),
+        ("written in", f"`{Path(node.span.file).name}:{node.span.line}`"),
+    ]
+    lines = [heading, "", "| | |", "|---|---|", *(f"| {key} | {value} |" for key, value in rows),
+             ""]
+    if node.doc:
+        lines += [node.doc.strip(), ""]
+    if node.fix:
+        lines += [f"**Fix:** {node.fix.strip()}", ""]
+    lines += ["```rules", ruleset.rule_text(node.rule_id), "```", ""]
+    return lines
+
+
+def render_catalog(ruleset: Ruleset) -> str:
+    """The Markdown catalog page of a composed ruleset."""
+    lines = [f"# Rule catalog: {ruleset.name}", ""]
+    if ruleset.title:
+        lines += [f"{ruleset.title}" + (f" (version {ruleset.version})" if ruleset.version
+                                        else ""), ""]
+    if ruleset.source:
+        lines += [f"Sources: {ruleset.source}", ""]
+    lines += ["This page is generated from the ruleset by `indicator-rules catalog "
+              f"{ruleset.name}`; do not edit it by hand.", ""]
+    lines += ["## Params", "", "| param | value | type | meaning | set in |",
+              "|---|---|---|---|---|"]
+    for name, param in ruleset.params.items():
+        value = ruleset.format_param(name).replace("|", "\\|")
+        lines.append(f"| `{name}` | {value} | {param.type} | {param.doc or '—'} | "
+                     f"`{Path(param.origin).name}` |")
+    lines += ["", "## Rules", "", "| id | title | severity | from |", "|---|---|---|---|"]
+    for info in ruleset.rules:
+        state = "disabled" if info.disabled else info.severity.name.lower()
+        lines.append(f"| [{info.rule_id}](#{info.rule_id.lower()}) | {info.node.title} | "
+                     f"{state} | `{Path(info.origin).name}` |")
+    lines.append("")
+    for info in ruleset.rules:
+        lines += _rule_section(ruleset, info)
+    return "\n".join(lines).rstrip() + "\n"
