@@ -32,3 +32,17 @@ def test_public_classes_and_functions_have_docstrings():
 def test_errors_share_one_root():
     assert issubclass(indicator_rules.DeclarationError, indicator_rules.IndicatorRulesError)
     assert issubclass(indicator_rules.DeclarationError, ValueError)
+    assert issubclass(indicator_rules.FormError, indicator_rules.IndicatorRulesError)
+    assert issubclass(indicator_rules.FormError, ValueError)
+
+
+def test_the_forms_package_exports_what_it_documents():
+    import indicator_rules.forms as forms
+
+    assert forms.__all__ == sorted(forms.__all__, key=lambda name: (
+        0 if name.isupper() else 1 if name[0].isupper() else 2, name))
+    for name in forms.__all__:
+        obj = getattr(forms, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert (obj.__doc__ or "").strip(), name
+    assert indicator_rules.read_forms is forms.read_forms

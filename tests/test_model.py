@@ -8,6 +8,7 @@ import pytest
 from indicator_rules import (
     DepartmentDeclaration,
     Funding,
+    ImportNote,
     Indicator,
     IndicatorValue,
     ProjectDeclaration,
@@ -90,3 +91,12 @@ def test_a_unit_written_in_the_text_is_kept_for_v05_to_compare():
     (target,) = value.parsed.targets
     assert target.unit == "万元"
     assert value.unit == "%"
+
+
+def test_import_notes_are_kept_on_both_kinds_and_default_to_none():
+    note = ImportNote(text="项目属性", reason="未能归入任何字段")
+    assert ProjectDeclaration().notes == ()
+    assert DepartmentDeclaration(notes=(note,)).notes == (note,)
+    assert note.source is None
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        note.text = "x"  # type: ignore[misc]

@@ -16,6 +16,7 @@ from indicator_rules import (
     DepartmentDeclaration,
     DepartmentFunding,
     Funding,
+    ImportNote,
     Indicator,
     IndicatorValue,
     ProjectDeclaration,
@@ -255,6 +256,26 @@ def test_schema_accepts_the_sample_and_rejects_what_the_loader_rejects(sample_js
     assert list(validator.iter_errors({"kind": "project", "money_unit": "美元"}))
 
 
+def test_import_notes_round_trip_and_match_the_schema():
+    note = ImportNote(text="延续项目", source=SourceRef(file="a.md", sheet="表1", row=9, column=2),
+                      reason="未能归入任何字段")
+    declaration = DepartmentDeclaration(name="x", notes=(note,))
+    data = unstructure_declaration(declaration)
+    assert data["notes"] == [{"text": "延续项目", "source": {"file": "a.md", "sheet": "表1",
+                                                         "row": 9, "column": 2},
+                              "reason": "未能归入任何字段"}]
+    assert structure_declaration(data) == declaration
+    for file_format in ("json", "yaml"):
+        text = dumps_declarations([declaration], file_format=file_format)
+        assert loads_declarations(text, file_format=file_format) == [declaration]
+    validator = jsonschema.Draft202012Validator(declaration_schema())
+    assert list(validator.iter_errors(data)) == []
+    assert list(validator.iter_errors({**data, "notes": [{"reason": "x"}]}))  # text is required
+    assert "notes" not in unstructure_declaration(ProjectDeclaration(name="x"))  # default ()
+    with pytest.raises(DeclarationError, match=r"notes\[0\]\.text: missing required key"):
+        structure_declaration({"kind": "project", "notes": [{"reason": "x"}]})
+
+
 def test_schema_titles_carry_the_chinese_labels():
     defs = declaration_schema()["$defs"]
     assert defs["Indicator"]["properties"]["level1"]["title"] == "一级指标"
@@ -281,10 +302,13 @@ _funding = st.builds(Funding, total=_money, fiscal=_money, other=_money, source=
 _contact = st.builds(Contact, filled_by=_text, phone=_text,
                      filled_on=st.none() | st.dates(datetime.date(1990, 1, 1)))
 _years = st.none() | st.integers(1990, 2100)
+_notes = st.lists(st.builds(ImportNote, text=_text, source=_sources, reason=_text),
+                  max_size=2).map(tuple)
 _projects = st.builds(
     ProjectDeclaration, id=_text, year=_years, name=_text, budget_unit=_text,
     money_unit=st.sampled_from(["元", "千元", "万元", "亿元"]), funding=_funding, goal=_text,
     indicators=st.lists(_indicators, max_size=4).map(tuple), contact=_contact, source=_sources,
+    notes=_notes,
 )
 _departments = st.builds(
     DepartmentDeclaration, id=_text, year=_years, name=_text,
@@ -293,7 +317,7 @@ _departments = st.builds(
     tasks=st.lists(st.builds(Task, name=_text, content=_text, funding=_funding),
                    max_size=3).map(tuple),
     tasks_total=st.none() | _funding, goals=st.lists(_text, max_size=3).map(tuple),
-    indicators=st.lists(_indicators, max_size=3).map(tuple),
+    indicators=st.lists(_indicators, max_size=3).map(tuple), notes=_notes,
 )
 
 

@@ -7,6 +7,9 @@ The public API is gathered here; everything else is importable but private by co
 - 指标值 parsing: :func:`parse_value` → :class:`ParsedValue` (:mod:`indicator_rules.values`).
 - Files: :func:`load_declarations`, :func:`read_declarations`, :func:`dump_declarations`,
   :func:`declaration_schema` (:mod:`indicator_rules.serialize`).
+- Forms: :func:`read_forms` reads 申报表 in Markdown, Excel, Word or CSV into declarations
+  (:class:`FormReader`, :class:`Grid`; what it cannot place is kept as :class:`ImportNote` s)
+  (:mod:`indicator_rules.forms`).
 - Rules: :func:`load_ruleset` → :class:`Ruleset`; ``ruleset.check(declaration)`` →
   :class:`Report` of :class:`Finding` s; :class:`FunctionRegistry` for a bureau's own functions.
 - Errors: everything raised on purpose derives from :class:`IndicatorRulesError`.
@@ -27,6 +30,7 @@ from indicator_rules.dsl.types import (
 )
 from indicator_rules.errors import (
     DeclarationError,
+    FormError,
     IndicatorRulesError,
     Problem,
     RulesetCompositionError,
@@ -38,6 +42,7 @@ from indicator_rules.errors import (
     SourceLine,
 )
 from indicator_rules.findings import Finding, FindingKind, Report, Severity
+from indicator_rules.forms import FormReader, Grid, read_forms
 from indicator_rules.labels import LABELS, FieldLabel, field_for_label, labels_of
 from indicator_rules.model import (
     MONEY_UNITS,
@@ -47,6 +52,7 @@ from indicator_rules.model import (
     DepartmentDeclaration,
     DepartmentFunding,
     Funding,
+    ImportNote,
     Indicator,
     IndicatorValue,
     MoneyUnit,
@@ -116,9 +122,13 @@ __all__ = [
     "FileFormat",
     "Finding",
     "FindingKind",
+    "FormError",
+    "FormReader",
     "Function",
     "FunctionRegistry",
     "Funding",
+    "Grid",
+    "ImportNote",
     "Indicator",
     "IndicatorRulesError",
     "IndicatorValue",
@@ -162,6 +172,7 @@ __all__ = [
     "loads_declarations",
     "parse_value",
     "read_declarations",
+    "read_forms",
     "render_target",
     "structure_declaration",
     "unstructure_declaration",

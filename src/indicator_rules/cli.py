@@ -4,7 +4,11 @@ Exit status: 0 when everything was read (and, for ``check``, nothing at or above
 was found; for ``test``, every example behaved); 1 for findings at or above ``--fail-on`` or a
 failed example; 2 for bad usage, a ruleset that does not load, or input that could not be read
 (every readable declaration is still processed; the problems go to standard error with their file
-and JSON path).
+and JSON path or form position).
+
+Form files (.md, .xlsx, .docx, .csv …) are read by :mod:`indicator_rules.forms` wherever
+declaration files are accepted; their import notes (text the reader could not place) go to
+standard error with their positions and do not change the exit status.
 """
 
 from __future__ import annotations
@@ -16,11 +20,22 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from indicator_rules.errors import RulesetLoadError
+from indicator_rules.errors import (
+    DeclarationError,
+    FormError,
+    IndicatorRulesError,
+    RulesetLoadError,
+)
 from indicator_rules.findings import Report, Severity
+from indicator_rules.forms import is_form_file, read_forms
 from indicator_rules.model import Declaration
 from indicator_rules.ruleset import Ruleset, load_ruleset
-from indicator_rules.serialize import declaration_schema, read_declarations
+from indicator_rules.serialize import (
+    declaration_schema,
+    dump_declarations,
+    dumps_declarations,
+    read_declarations,
+)
 from indicator_rules.values import describe_value, parse_value, value_to_json
 
 __all__ = ["main"]
@@ -63,16 +78,53 @@ def _write_declaration(declaration: Declaration, out: TextIO) -> None:
         out.write(f"  {path}\n    {shown}  →  {describe_value(value.parsed)}\n")
 
 
+def _read_file(path: str) -> tuple[list[Declaration], list[IndicatorRulesError]]:
+    """The declarations of one file, form or declaration file, and the problems found."""
+    if is_form_file(path):
+        try:
+            return read_forms(path), []
+        except FormError as error:
+            return [], [error]
+    result = read_declarations(path)
+    return list(result.declarations), list(result.errors)
+
+
+def _write_notes(declaration: Declaration, path: str) -> None:
+    for note in declaration.notes:
+        where = str(note.source) if note.source is not None else path
+        reason = f"（{note.reason}）" if note.reason else ""
+        sys.stderr.write(f"{where}: 导入备注{reason}：{note.text}\n")
+
+
 def _declarations(files: Sequence[str], unreadable: list[str]) -> Iterator[Declaration]:
-    """Every declaration of the files, in order; problems go to standard error and the
-    files that had any are appended to ``unreadable``."""
+    """Every declaration of the files, in order; problems and import notes go to standard
+    error, and the files that had problems are appended to ``unreadable``."""
     for path in files:
-        result = read_declarations(path)
-        for error in result.errors:
+        declarations, errors = _read_file(path)
+        for error in errors:
             sys.stderr.write(f"{error}\n")
-        if result.errors:
+        if errors:
             unreadable.append(path)
-        yield from result.declarations
+        for declaration in declarations:
+            _write_notes(declaration, path)
+            yield declaration
+
+
+def _import(arguments: argparse.Namespace, out: TextIO) -> int:
+    unreadable: list[str] = []
+    declarations = list(_declarations(arguments.files, unreadable))
+    if arguments.output is None:
+        out.write(dumps_declarations(declarations))
+    else:
+        try:
+            dump_declarations(declarations, arguments.output)
+        except DeclarationError as error:  # an output suffix the writer does not know
+            sys.stderr.write(f"{error}\n")
+            return EXIT_BAD_INPUT
+        except OSError as error:
+            sys.stderr.write(f"{arguments.output}: cannot write: {error}\n")
+            return EXIT_BAD_INPUT
+    return EXIT_BAD_INPUT if unreadable else EXIT_OK
 
 
 def _show(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -216,28 +268,52 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema_command.set_defaults(handler=_schema)
 
-    show_command = commands.add_parser(
-        "show",
-        help="read declaration files and show each indicator with its parsed 指标值",
-        description="Read declaration files (.json, .jsonl, .yaml) and show every indicator "
-        "with what its 指标值 parses to. Problems in the files are printed with their JSON "
-        "path; the other declarations are still shown.",
-        epilog="example:\n  indicator-rules show examples/hengyang-2021.json",
+    import_command = commands.add_parser(
+        "import",
+        help="read forms (.md, .xlsx, .docx, .csv) into typed declarations",
+        description="Read filled-in forms (申报表) — Markdown, Excel, Word or CSV tables — and "
+        "write the declarations found in them as JSON (standard output, or -o FILE as .json, "
+        ".jsonl or .yaml). Text the reader could not place is kept in each declaration's "
+        "notes and printed to standard error with its position; a file without a "
+        "recognisable form is reported and the other files are still imported (exit 2).",
+        epilog="examples:\n  indicator-rules import examples/hengyang-2021.md\n"
+        "  indicator-rules import forms/*.xlsx -o declarations.yaml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    show_command.add_argument("files", nargs="+", metavar="FILE", help="declaration files")
+    import_command.add_argument("files", nargs="+", metavar="FILE",
+                                help="form files (declaration files are passed through)")
+    import_command.add_argument("-o", "--output", metavar="OUT",
+                                help="write to OUT (.json, .jsonl, .yaml) instead of standard "
+                                "output")
+    import_command.set_defaults(handler=_import)
+
+    show_command = commands.add_parser(
+        "show",
+        help="read declaration or form files and show each indicator with its parsed 指标值",
+        description="Read declaration files (.json, .jsonl, .yaml) or forms (.md, .xlsx, "
+        ".docx, .csv) and show every indicator with what its 指标值 parses to. Problems in "
+        "the files are printed with their JSON path or form position; the other declarations "
+        "are still shown.",
+        epilog="examples:\n  indicator-rules show examples/hengyang-2021.json\n"
+        "  indicator-rules show examples/hengyang-2021.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    show_command.add_argument("files", nargs="+", metavar="FILE",
+                              help="declaration or form files")
     show_command.set_defaults(handler=_show)
 
     check_command = commands.add_parser(
         "check",
-        help="check declaration files with a ruleset",
-        description="Check declaration files (.json, .jsonl, .yaml) with a ruleset and print "
-        "the findings of each declaration.",
+        help="check declaration or form files with a ruleset",
+        description="Check declaration files (.json, .jsonl, .yaml) or forms (.md, .xlsx, "
+        ".docx, .csv, imported on the fly) with a ruleset and print the findings of each "
+        "declaration.",
         epilog="example:\n  indicator-rules check examples/hengyang-2021.json "
         "--ruleset my-bureau.rules --fail-on error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check_command.add_argument("files", nargs="+", metavar="FILE", help="declaration files")
+    check_command.add_argument("files", nargs="+", metavar="FILE",
+                               help="declaration or form files")
     check_command.add_argument("--ruleset", required=True,
                                help="a built-in ruleset name or the path of a .rules file")
     check_command.add_argument("--fail-on", choices=["error", "warning", "info"],

@@ -1,8 +1,8 @@
 """The exception hierarchy: everything the library raises on purpose derives from one root.
 
 ``IndicatorRulesError`` is the root. Each stage adds its own subclass carrying a location and a
-message a reviewer can act on. ``DeclarationError`` is also a ``ValueError``, so callers that
-already catch bad input as ``ValueError`` keep working.
+message a reviewer can act on. ``DeclarationError`` and ``FormError`` are also ``ValueError`` s,
+so callers that already catch bad input as ``ValueError`` keep working.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import attrs
 
 __all__ = [
     "DeclarationError",
+    "FormError",
     "IndicatorRulesError",
     "Problem",
     "RulesetCompositionError",
@@ -63,6 +64,36 @@ class DeclarationError(IndicatorRulesError, ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.file = file
         super().__init__("\n".join(problem.render(file) for problem in self.problems))
+
+
+class FormError(IndicatorRulesError, ValueError):
+    """A file could not be read as a form (申报表): says which file, where and why.
+
+    ``file`` is the path as given; ``sheet`` (worksheet or table), ``row`` and ``column``
+    (1-based) say where in it when the problem has a place, counted as in
+    :class:`~indicator_rules.source.SourceRef`. ``str(error)`` is ``file 表2 第3行: message``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        where = " ".join(
+            [file, *([sheet] if sheet else []),
+             *([f"第{row}行"] if row is not None else []),
+             *([f"第{column}列"] if column is not None else [])]
+        )
+        super().__init__(f"{where}: {message}")
 
 
 @attrs.frozen

@@ -20,6 +20,7 @@ from indicator_rules.model import (
     DepartmentDeclaration,
     DepartmentFunding,
     Funding,
+    ImportNote,
     Indicator,
     IndicatorValue,
     ProjectDeclaration,
@@ -53,6 +54,7 @@ _COMMON_DECLARATION = {
     "contact": ("联系信息",),
     "review_opinion": ("审核意见", "预算部门、财政部门审核意见"),
     "waivers": ("豁免",),
+    "notes": ("导入备注",),
     "source": ("来源",),
 }
 
@@ -137,6 +139,10 @@ LABELS: tuple[FieldLabel, ...] = tuple(
     + _entries(
         Waiver,
         {"rule": ("规则",), "reason": ("理由",), "path": ("位置",), "until_year": ("有效至年度",)},
+    )
+    + _entries(
+        ImportNote,
+        {"text": ("内容",), "source": ("来源",), "reason": ("原因",)},
     )
     + _entries(
         SourceRef,

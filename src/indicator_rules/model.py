@@ -33,6 +33,7 @@ __all__ = [
     "DepartmentDeclaration",
     "DepartmentFunding",
     "Funding",
+    "ImportNote",
     "Indicator",
     "IndicatorValue",
     "MoneyUnit",
@@ -198,6 +199,20 @@ class Waiver:
     until_year: int | None = None
 
 
+@attrs.frozen(kw_only=True)
+class ImportNote:
+    """导入备注: text a form reader found on the form but could not place in a field.
+
+    Nothing on a form is dropped silently: what the reader cannot place is kept here with
+    ``source`` (where it was on the form) and ``reason`` (why it was not placed, in Chinese for
+    the reviewer). A declaration typed by hand or loaded from JSON usually has none.
+    """
+
+    text: str
+    source: SourceRef | None = None
+    reason: str = ""
+
+
 def derive_id(kind: str, year: int | None, unit: str, name: str) -> str:
     """A stable id from what identifies a form: kind, year, unit and name.
 
@@ -222,7 +237,8 @@ class ProjectDeclaration:
     ``year`` is the 年度 (budget year) and may be ``None`` when the form does not state it (a
     rule reports that); ``id`` is derived by :func:`derive_id` when not given. ``goal`` is the
     年度目标; ``budget_unit`` (预算单位), ``filing_unit`` (填报单位) and ``department``
-    (主管部门) name the units; ``period`` is the 实施期 as written.
+    (主管部门) name the units; ``period`` is the 实施期 as written. ``notes`` are the
+    :class:`ImportNote` s of a form reader: text of the form it could not place.
     """
 
     kind: ClassVar[DeclarationKind] = "project"
@@ -241,6 +257,7 @@ class ProjectDeclaration:
     contact: Contact = Contact()
     review_opinion: str = ""
     waivers: tuple[Waiver, ...] = ()
+    notes: tuple[ImportNote, ...] = ()
     source: SourceRef | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -253,7 +270,7 @@ class DepartmentDeclaration:
 
     ``name`` is the 部门名称; ``duties`` the 部门职能职责概述; ``tasks`` the 年度主要任务 and
     ``tasks_total`` their 合计 row as written on the form (not recomputed); ``goals`` the
-    numbered 年度总体目标.
+    numbered 年度总体目标; ``notes`` the :class:`ImportNote` s of a form reader.
     """
 
     kind: ClassVar[DeclarationKind] = "department"
@@ -272,6 +289,7 @@ class DepartmentDeclaration:
     contact: Contact = Contact()
     review_opinion: str = ""
     waivers: tuple[Waiver, ...] = ()
+    notes: tuple[ImportNote, ...] = ()
     source: SourceRef | None = None
 
     def __attrs_post_init__(self) -> None:

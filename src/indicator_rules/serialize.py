@@ -47,6 +47,7 @@ from indicator_rules.model import (
     DepartmentDeclaration,
     DepartmentFunding,
     Funding,
+    ImportNote,
     Indicator,
     IndicatorValue,
     MoneyUnit,
@@ -87,6 +88,7 @@ _MODEL_CLASSES: Final = (
     Task,
     Contact,
     Waiver,
+    ImportNote,
     SourceRef,
 )
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -698,20 +700,24 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> None:
     defs[cls.__name__] = {}  # placeholder against recursion
     labels = labels_of(cls)
     properties: dict[str, Any] = {}
+    required: list[str] = []
     if cls in _DECLARATION_CLASSES.values():
         properties["kind"] = {"const": cls.kind}  # type: ignore[attr-defined]
+        required.append("kind")
     for field in attrs.fields(attrs.resolve_types(cls)):
         schema = _field_schema(field.type, defs)
         if field.name in labels:
             schema = {**schema, "title": " / ".join(labels[field.name])}
         properties[field.name] = schema
+        if field.default is attrs.NOTHING:  # the loader says "missing required key"
+            required.append(field.name)
     doc = (cls.__doc__ or "").strip().splitlines()[0]
     defs[cls.__name__] = {
         "type": "object",
         "description": doc,
         "properties": properties,
         "additionalProperties": False,
-        **({"required": ["kind"]} if "kind" in properties else {}),
+        **({"required": required} if required else {}),
     }
 
 

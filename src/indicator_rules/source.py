@@ -11,9 +11,16 @@ __all__ = ["SourceRef"]
 class SourceRef:
     """A position in an input document.
 
-    ``file`` is the path as the user gave it; ``sheet`` names the worksheet or table (for
-    Markdown and Word documents, ``table 2`` etc.); ``row`` and ``column`` are 1-based. Any part
-    may be unknown.
+    ``file`` is the path as the user gave it; ``sheet`` names the worksheet or table; ``row`` and
+    ``column`` are 1-based. Any part may be unknown. What they count depends on the file:
+
+    - Excel: the worksheet's title, and the cell's row and column on it;
+    - Markdown: ``表2`` for the second table of the file, ``row`` the line of the file (so an
+      editor can jump to it) and ``column`` the cell's place in the ``|``-row; text outside the
+      tables has only the line;
+    - Word: ``表2`` with the row and grid column inside that table; a paragraph outside the
+      tables is ``正文`` with ``row`` its number among the document's paragraphs;
+    - CSV: the row (record) and column.
     """
 
     file: str | None = None

@@ -1,0 +1,108 @@
+"""Markdown pipe tables (what PDF→Markdown converters produce) → :class:`Document`.
+
+A table is a run of lines starting with ``|``. Separator lines (``|---|:--:|``) are skipped
+wherever they appear (converters repeat them at page ends). In a cell, ``<br>`` and paragraph tags
+(``<p>…</p>``) become line breaks, other inline HTML tags are dropped, entities are decoded and
+``\\|`` is a literal bar. Rows may have fewer cells than the table has columns. Lines outside the
+tables become :class:`TextLine` s, without heading marks (``#``) or emphasis (``**``).
+
+Positions: a table cell's ``SourceRef`` is ``表N``, the line of the file and the cell's place in
+its row; a text line's is its line.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from indicator_rules.errors import FormError
+from indicator_rules.forms.grid import Cell, Document, Grid, Part, TextLine, clean_text
+from indicator_rules.source import SourceRef
+
+__all__ = ["parse_markdown", "read_markdown"]
+
+_SEPARATOR = re.compile(r"^\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_BREAK_TAGS = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
+_OTHER_TAGS = re.compile(
+    r"</?(?:p|div|span|b|i|u|em|strong|sup|sub|font|ul|ol|li|td|th|tr)\b[^>]*>", re.IGNORECASE
+)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_HEADING = re.compile(r"^#{1,6}\s+")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def _cell_text(raw: str) -> str:
+    text = _BREAK_TAGS.sub("\n", raw)
+    text = _OTHER_TAGS.sub("", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return clean_text(html.unescape(text))
+
+
+def _split_row(line: str) -> list[str]:
+    body = line.strip()
+    body = body.removeprefix("|")
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    return _CELL_SPLIT.split(body)
+
+
+def _line_text(line: str) -> str:
+    text = _HEADING.sub("", line.strip())
+    text = _EMPHASIS.sub(r"\2", text)
+    return _cell_text(text)
+
+
+def parse_markdown(text: str, *, file: str = "<string>") -> Document:
+    """Read Markdown text; ``file`` names it in every ``SourceRef``."""
+    parts: list[Part] = []
+    table: list[Cell] = []
+    table_start = 0
+    table_row = 0
+
+    def close_table() -> None:
+        nonlocal table
+        if table_start:
+            name = f"表{sum(isinstance(part, Grid) for part in parts) + 1}"
+            cells = tuple(
+                Cell(text=cell.text, row=cell.row, column=cell.column,
+                     source=SourceRef(file=file, sheet=name, row=cell.source.row,
+                                      column=cell.column))
+                for cell in table
+            )
+            parts.append(Grid(cells=cells, name=name,
+                              source=SourceRef(file=file, sheet=name, row=table_start)))
+        table = []
+
+    for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            if not table_start:
+                table_start, table_row = number, 0
+            if _SEPARATOR.match(stripped):
+                continue
+            table_row += 1
+            for column, raw in enumerate(_split_row(stripped), start=1):
+                cell_text = _cell_text(raw)
+                if cell_text:
+                    table.append(Cell(text=cell_text, row=table_row, column=column,
+                                      source=SourceRef(row=number)))
+            continue
+        close_table()
+        table_start = 0
+        line_text = _line_text(line)
+        if line_text:
+            parts.append(TextLine(text=line_text, source=SourceRef(file=file, row=number)))
+    close_table()
+    return Document(file=file, parts=tuple(parts))
+
+
+def read_markdown(path: str | Path) -> Document:
+    """Read a Markdown file (UTF-8, a byte-order mark allowed); raises :class:`FormError`."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FormError(f"cannot read the file: {error}", file=name) from error
+    return parse_markdown(text, file=name)
