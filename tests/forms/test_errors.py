@@ -33,7 +33,7 @@ def test_form_errors_share_the_root_and_are_value_errors():
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("notes.txt", b"x", "unknown form file type '.txt'; expected one of .md"),
+        ("notes.rtf", b"x", "unknown form file type '.rtf'; expected one of .md"),
         ("old.xls", b"x", "the old binary format .xls cannot be read; save the file as .xlsx"),
         ("old.doc", b"x", "save the file as .docx"),
         ("broken.xlsx", b"not a zip", "cannot read the file as an Excel workbook (.xlsx)"),
@@ -59,5 +59,5 @@ def test_a_missing_file_is_an_error(tmp_path: Path):
 
 
 def test_form_files_are_told_by_their_suffix():
-    assert all(is_form_file(name) for name in ("a.md", "b.XLSX", "c.docx", "d.csv", "e.xls"))
+    assert all(is_form_file(name) for name in ("a.md", "b.XLSX", "c.docx", "d.csv", "e.xls", "f.txt"))
     assert not any(is_form_file(name) for name in ("a.json", "b.yaml", "c.jsonl"))

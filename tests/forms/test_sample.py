@@ -139,3 +139,11 @@ def test_the_hand_typed_example_differs_only_in_line_wrap_spaces():
 
 def test_reader_and_read_forms_agree():
     assert FormReader().read(read_document(SAMPLE_MD)) == read_forms(SAMPLE_MD)
+
+
+def test_a_text_file_from_a_pdf_converter_reads_like_markdown(tmp_path, imported):
+    converted = tmp_path / "000_converted.txt"
+    converted.write_bytes(SAMPLE_MD.read_bytes())
+    again = read_forms(converted)
+    assert [bare(declaration) for declaration in again] == [bare(d) for d in imported]
+    assert again[0].source is not None and again[0].source.file == str(converted)

@@ -46,6 +46,7 @@ __all__ = [
 _READERS: Final[dict[str, Callable[[str | Path], Document]]] = {
     ".md": read_markdown,
     ".markdown": read_markdown,
+    ".txt": read_markdown,  # text converted from PDF: pipe tables and lines around them
     ".xlsx": read_xlsx,
     ".xlsm": read_xlsx,
     ".docx": read_docx,
