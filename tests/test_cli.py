@@ -167,3 +167,55 @@ def test_a_ruleset_with_a_syntax_error_exits_2_without_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith(f'{broken}:1:10: error: unterminated text: no closing " on this line')
     assert "Traceback" not in err
+
+
+BATCH_RULES = '''ruleset "batch-demo"
+rule X07 "项目资金超出部门项目支出"
+  severity warning
+  applies to batch
+  for each d in departments where d.funding.project != null
+  let own = projects where year == d.year
+  let total = sum(own.funding.total)
+  require total <= d.funding.project
+  message "{d.name}的项目资金合计 {total}，超过部门项目支出 {d.funding.project}"
+'''
+
+
+def test_check_runs_batch_rules_over_all_the_files_together(
+    sample_json: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    rules = tmp_path / "batch.rules"
+    rules.write_text(BATCH_RULES, "utf-8")
+    assert main(["check", str(sample_json), "--ruleset", str(rules)]) == 0
+    assert "X07" not in capsys.readouterr().out  # 40 + 26 ≤ 90
+    tight = tmp_path / "tight.rules"
+    tight.write_text(BATCH_RULES.replace("require total <= d.funding.project",
+                                         "require total <= d.funding.project - 30万元"), "utf-8")
+    assert main(["check", str(sample_json), "--ruleset", str(tight),
+                 "--fail-on", "warning"]) == 1
+    out = capsys.readouterr().out
+    assert "警告 X07 项目资金超出部门项目支出" in out
+    assert "项目资金合计 66.00 万元" in out
+
+
+def test_catalog_writes_the_page_of_a_ruleset(
+    rules_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["catalog", str(rules_file)]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("# Rule catalog: cli-demo\n")
+    assert "### V03 — 含模糊用语" in page
+    target = tmp_path / "catalog.md"
+    assert main(["catalog", str(rules_file), "-o", str(target)]) == 0
+    assert target.read_text("utf-8") == page
+    assert main(["catalog", str(rules_file), "-o", str(tmp_path / "no" / "such.md")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_exit_zero_reports_findings_without_failing(
+    sample_json: Path, rules_file: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["check", str(sample_json), "--ruleset", str(rules_file), "--exit-zero"]) == 0
+    assert "错误 V01 三级指标须填写指标值" in capsys.readouterr().out
+    missing = sample_json.with_name("missing.json")
+    assert main(["check", str(missing), "--ruleset", str(rules_file), "--exit-zero"]) == 2

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
+from indicator_rules.catalog import render_catalog
 from indicator_rules.errors import (
     DeclarationError,
     FormError,
@@ -158,6 +159,35 @@ def _write_report(report: Report, declaration: Declaration, out: TextIO) -> None
         out.write(f"  提示 豁免未使用：{waiver.rule} {waiver.path or ''}（{waiver.reason}）\n")
 
 
+def _checked(ruleset: Ruleset, declarations: Iterator[Declaration]
+             ) -> Iterator[tuple[Declaration, Report]]:
+    """Each declaration with its report: one at a time, or, when the ruleset has batch rules,
+    all the files' declarations checked together as one batch."""
+    if not ruleset.has_batch_rules:
+        for declaration in declarations:
+            yield declaration, ruleset.check(declaration)
+        return
+    batch = list(declarations)
+    yield from zip(batch, ruleset.check_batch(batch), strict=True)
+
+
+def _catalog(arguments: argparse.Namespace, out: TextIO) -> int:
+    ruleset = _load(arguments.ruleset)
+    if ruleset is None:
+        return EXIT_BAD_INPUT
+    page = render_catalog(ruleset)
+    if arguments.output is None:
+        out.write(page)
+        return EXIT_OK
+    try:
+        with open(arguments.output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(page)
+    except OSError as error:
+        sys.stderr.write(f"{arguments.output}: cannot write: {error}\n")
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
 def _check(arguments: argparse.Namespace, out: TextIO) -> int:
     ruleset = _load(arguments.ruleset)
     if ruleset is None:
@@ -165,10 +195,10 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
     fail_on = Severity.parse(arguments.fail_on)
     unreadable: list[str] = []
     failed = False
-    for declaration in _declarations(arguments.files, unreadable):
-        report = ruleset.check(declaration)
+    for declaration, report in _checked(ruleset, _declarations(arguments.files, unreadable)):
         _write_report(report, declaration, out)
-        failed |= bool(report.at_or_above(fail_on)) or report.rules_errored > 0
+        found = bool(report.at_or_above(fail_on)) and not arguments.exit_zero
+        failed |= found or report.rules_errored > 0
     if unreadable:
         return EXIT_BAD_INPUT
     return EXIT_FINDINGS if failed else EXIT_OK
@@ -320,6 +350,9 @@ def _parser() -> argparse.ArgumentParser:
                                default="error",
                                help="exit 1 when a finding at or above this severity remains "
                                "(default: error)")
+    check_command.add_argument("--exit-zero", action="store_true",
+                               help="exit 0 whatever the findings (a rule that fails to "
+                               "evaluate, or input that cannot be read, still sets the status)")
     check_command.set_defaults(handler=_check)
 
     for name, handler, text in (
@@ -330,6 +363,19 @@ def _parser() -> argparse.ArgumentParser:
                                       + ".")
         command.add_argument("ruleset", help="a built-in ruleset name or a .rules path")
         command.set_defaults(handler=handler)
+
+    catalog_command = commands.add_parser(
+        "catalog", help="write the rule catalog page (Markdown) of a composed ruleset",
+        description="Write the rule catalog of a composed ruleset as a Markdown page: params, "
+        "and every rule with its id, title, severity, params, doc, fix hint, text and inline "
+        "examples. The pages in docs/rules/ are made with it.",
+        epilog="example:\n  indicator-rules catalog mof-2021 -o docs/rules/mof-2021.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    catalog_command.add_argument("ruleset", help="a built-in ruleset name or a .rules path")
+    catalog_command.add_argument("-o", "--output", metavar="FILE",
+                                 help="write to FILE instead of standard output")
+    catalog_command.set_defaults(handler=_catalog)
 
     explain_command = commands.add_parser(
         "explain", help="show one rule: its text, severity, origin, doc and fix",
