@@ -59,5 +59,6 @@ def test_a_missing_file_is_an_error(tmp_path: Path):
 
 
 def test_form_files_are_told_by_their_suffix():
-    assert all(is_form_file(name) for name in ("a.md", "b.XLSX", "c.docx", "d.csv", "e.xls", "f.txt"))
+    names = ("a.md", "b.XLSX", "c.docx", "d.csv", "e.xls", "f.txt")
+    assert all(is_form_file(name) for name in names)
     assert not any(is_form_file(name) for name in ("a.json", "b.yaml", "c.jsonl"))

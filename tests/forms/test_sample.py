@@ -146,4 +146,5 @@ def test_a_text_file_from_a_pdf_converter_reads_like_markdown(tmp_path, imported
     converted.write_bytes(SAMPLE_MD.read_bytes())
     again = read_forms(converted)
     assert [bare(declaration) for declaration in again] == [bare(d) for d in imported]
-    assert again[0].source is not None and again[0].source.file == str(converted)
+    assert again[0].source is not None
+    assert again[0].source.file == str(converted)
