@@ -4,9 +4,11 @@ from decimal import Decimal
 
 import pytest
 
+from indicator_rules import ProjectDeclaration
 from indicator_rules.dsl import nodes as n
 from indicator_rules.dsl.grammar import MAX_NESTING, parse_expression, parse_ruleset
 from indicator_rules.errors import RulesetSyntaxError
+from indicator_rules.ruleset import load_ruleset_text
 
 
 def test_literals_carry_their_kind_and_money_is_in_wan():
@@ -117,3 +119,19 @@ def test_nesting_is_bounded():
     with pytest.raises(RulesetSyntaxError, match="nested too deeply"):
         parse_expression(deep)
     assert parse_expression("(" * MAX_NESTING + "1" + ")" * MAX_NESTING) is not None
+
+
+def test_text_inside_a_message_expression_keeps_no_stray_spaces():
+    ruleset = load_ruleset_text(
+        'rule Z01 "t"\n  severity info\n  applies to project\n'
+        '  message "A{\\"x\\"}B [{words_in(goal, [\\"市委办\\", \\"市政府办\\"])}]"\n',
+        name="t.rules")
+    (finding,) = ruleset.check(ProjectDeclaration(id="p", goal="保障市委办正常办公")).findings
+    assert finding.message == "AxB [市委办]"
+
+
+def test_errors_inside_a_message_with_escapes_point_into_the_file():
+    with pytest.raises(RulesetSyntaxError) as caught:
+        parse_ruleset('rule Z01 "t"\n  severity info\n  message "{\\"一批\\" +}"\n', "t.rules")
+    # the expression ends at the closing brace, column 21 of the file line (escapes counted)
+    assert str(caught.value).startswith("t.rules:3:21: error: expected value")

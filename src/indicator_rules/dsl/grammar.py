@@ -48,9 +48,25 @@ class _Document:
     line_starts: list[int]
 
     def span(self, start: int, end: int | None = None) -> n.Span:
+        start, end = self.offset(start), None if end is None else self.offset(end)
         line = bisect.bisect_right(self.line_starts, start)
         column = start - self.line_starts[line - 1] + 1
         return n.Span(self.file, line, column, start, start if end is None else end)
+
+    def offset(self, location: int) -> int:
+        """The file offset of ``location`` in the text being parsed (the same here)."""
+        return location
+
+
+@attrs.frozen
+class _Embedded(_Document):
+    """An expression inside a message, parsed from its unescaped text: each location in that
+    text maps to the file offset of its character, so spans and carets point into the file."""
+
+    positions: tuple[int, ...] = ()
+
+    def offset(self, location: int) -> int:
+        return self.positions[min(location, len(self.positions) - 1)]
 
 
 _current: contextvars.ContextVar[_Document] = contextvars.ContextVar("rules_document")
@@ -92,8 +108,10 @@ class SourceText(str):
     positions: tuple[int, ...]
 
     @classmethod
-    def from_literal(cls, raw: str, location: int) -> SourceText:
-        """The text of the literal ``raw`` found at ``location`` (quotes included)."""
+    def from_literal(cls, raw: str, location: int,
+                     offset: Callable[[int], int] = lambda location: location) -> SourceText:
+        """The text of the literal ``raw`` found at ``location`` (quotes included); ``offset``
+        maps a location of the parsed text to the file's (inside a message they differ)."""
         quote = 3 if raw.startswith('"""') else 1
         body_start = location + quote
         body = raw[quote:-quote]
@@ -107,7 +125,8 @@ class SourceText(str):
             positions.append(body_start + index)
             index += 1
         text = cls("".join(chars))
-        text.positions = (*positions, body_start + len(body))
+        text.positions = tuple(offset(position)
+                               for position in (*positions, body_start + len(body)))
         return text
 
     def location_of(self, index: int) -> int:
@@ -117,7 +136,8 @@ class SourceText(str):
 
 string = pp.Regex(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"').set_name("text in double quotes")
 string.set_parse_action(
-    lambda _text, location, tokens: SourceText.from_literal(tokens[0], location)
+    lambda _text, location, tokens: SourceText.from_literal(tokens[0], location,
+                                                            _current.get().offset)
 )
 level = _one_of_words("error warning info", "error, warning or info")
 
@@ -376,22 +396,25 @@ def _template(text: SourceText) -> n.Template:
 
 
 def _sub_expression(text: SourceText, start: int, end: int) -> n.Expr:
-    """Parse ``text[start:end]``, an expression inside a message, keeping file positions."""
+    """Parse ``text[start:end]``, an expression inside a message, keeping file positions.
+
+    The expression is parsed as unescaped (``{words_in(goal, [\\"市委办\\"])}`` holds the
+    literal ``"市委办"``), and every location in it is mapped back to the file.
+    """
     document = _current.get()
-    offset = text.location_of(start)
-    # each character of the (unescaped) expression stands at its own place in the file, the
-    # rest blanked out with line breaks kept: positions and line numbers are those of the file
-    padded = ["\n" if char == "\n" else " " for char in document.text[:text.location_of(end)]]
-    for index in range(start, end):
-        padded[text.location_of(index)] = text[index]
+    embedded = _Embedded(document.file, document.text, document.line_starts,
+                         tuple(text.location_of(index) for index in range(start, end + 1)))
+    token = _current.set(embedded)
     try:
-        result = expression_grammar.parse_with_tabs().parse_string("".join(padded),
+        result = expression_grammar.parse_with_tabs().parse_string(str(text[start:end]),
                                                                    parse_all=True)
     except pp.ParseBaseException as error:
         message = _expected_message(error, "an operator or the closing '}'")
-        raise _syntax_error(document, error.loc, message) from None
+        raise _syntax_error(document, embedded.offset(error.loc), message) from None
     except RecursionError:
-        raise _syntax_error(document, offset, _TOO_DEEP) from None
+        raise _syntax_error(document, embedded.offset(0), _TOO_DEEP) from None
+    finally:
+        _current.reset(token)
     node: n.Expr = result[0]
     return node
 
