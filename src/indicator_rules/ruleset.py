@@ -27,7 +27,7 @@ from indicator_rules.dsl.functions import FunctionRegistry
 from indicator_rules.dsl.grammar import parse_ruleset
 from indicator_rules.dsl.interpreter import evaluate
 from indicator_rules.dsl.semantics import EvaluationError
-from indicator_rules.dsl.types import RECORDS, Kind, RuntimeContext
+from indicator_rules.dsl.types import RECORDS, TEXT, Kind, RuntimeContext, list_of
 from indicator_rules.engine import CompiledRule, compile_rule, format_value, run_batch, run_rules
 from indicator_rules.errors import (
     DeclarationError,
@@ -310,6 +310,9 @@ def _param_value(checker: Checker, param: n.ParamNode, sources: Mapping[str, str
     node = checker.constant(param.value)
     if node is None:
         return None
+    if isinstance(param.value, n.ListLiteral) and not param.value.items:
+        # [] : an empty list of text (the usual word list), or of the inherited param's items
+        return ParamValue((), list_of(TEXT))
     if node.type.nullable or (node.type.item is not None and node.type.item.nullable):
         errors.append(_error(RulesetCompositionError, f"param {param.name} must not be null",
                              param.value.span, sources))
@@ -396,6 +399,8 @@ def _apply_own(node: n.RulesetNode, composition: _Composition, functions: Functi
         if inherited is not None and value.value == 0 and value.type.kind is Kind.NUMBER \
                 and inherited[0].type.numeric:
             value = ParamValue(value.value, inherited[0].type)  # the literal 0 has no unit
+        if inherited is not None and value.value == () and inherited[0].type.kind is Kind.LIST:
+            value = ParamValue((), inherited[0].type)  # [] empties a list of any kind
         if param.append:
             if inherited is None or inherited[0].type.kind is not Kind.LIST:
                 errors.append(_error(RulesetCompositionError,

@@ -147,10 +147,9 @@ def test_every_chinese_alias_resolves_to_a_field():
 
 
 def test_a_project_label_without_applies_to_gets_the_hint_not_a_crash():
-    (error,) = _errors(_rule("require 资金总额 > 0", 'message "m"'))
-    assert error.message == "unknown name '资金总额'"
-    assert error.hint == ("'资金总额' is a field of project and department declarations: add "
-                          "'applies to project' or 'applies to department'")
+    (error,) = _errors(_rule("require not blank(年度目标)", 'message "m"'))
+    assert error.message == "unknown name '年度目标'"
+    assert error.hint == "'年度目标' is a field of project declarations: add 'applies to project'"
 
 
 # --- review round: hostile input never crashes the loader; traps are load errors -------------

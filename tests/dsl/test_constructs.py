@@ -279,3 +279,46 @@ def test_inherited_examples_run_with_the_params_of_the_file_that_wrote_them(tmp_
     assert all(result.ok for result in child.run_examples())
     declaration = ProjectDeclaration(id="p", indicators=(_indicator("满意度", "88%"),))
     assert len(child.check(declaration).findings) == 1  # the child's floor applies to checks
+
+
+# --- fields both kinds of form have, read the same way --------------------------------------
+
+
+EITHER_KIND = (
+    'param own = []\n'
+    'rule X09 "either kind"\n  severity info\n'
+    '  let texts = goals\n  let spent = funding.project ?? funding.total\n'
+    '  require false\n'
+    '  message "{unit}|{texts}|{spent}|{count(tasks)}|{period}|{count(own)}"\n'
+)
+
+
+def test_a_rule_for_either_kind_reads_unit_goals_funding_tasks_and_period():
+    from indicator_rules import Task
+
+    ruleset = _ruleset(EITHER_KIND)
+    project = ProjectDeclaration(id="p", budget_unit="市直工委", goal="开展培训3次",
+                                 period="2021年", funding=Funding(total=Decimal("40")))
+    department = DepartmentDeclaration(
+        id="d", name="市直工委", goals=("目标一", "目标二"), tasks=(Task(name="培训"),),
+        funding=DepartmentFunding(total=Decimal("539.42"), project=Decimal("90")))
+    (on_project,) = ruleset.check(project).findings
+    assert on_project.message == "市直工委|开展培训3次|40.00 万元|0|2021年|0"
+    (on_department,) = ruleset.check(department).findings
+    assert on_department.message == "市直工委|目标一、目标二|90.00 万元|1||0"
+    blank_goal = ProjectDeclaration(id="p2", budget_unit="市直工委")
+    assert ruleset.check(blank_goal).findings[0].message.split("|")[1] == "（无）"
+
+
+def test_an_empty_list_param_is_a_word_list_or_takes_the_inherited_type(tmp_path: Path):
+    base = tmp_path / "base.rules"
+    base.write_text('param limits = [1, 2]\nparam words = []\n', "utf-8")
+    child = tmp_path / "child.rules"
+    child.write_text('extends "base.rules"\nparam limits = []\nparam words += ["一批"]\n'
+                     'rule Z01 "t"\n  severity info\n'
+                     '  require count(limits) == 0 and contains_any("打造一批", words)\n'
+                     '  message "m"\n', "utf-8")
+    ruleset = load_ruleset(child)
+    assert ruleset.check(ProjectDeclaration(id="p")).findings == ()
+    assert str(ruleset.params["limits"].type) == "list of number"
+    assert ruleset.format_param("words") == "一批"

@@ -84,3 +84,67 @@ def test_text_helpers_in_rules():
     report = ruleset.check(ProjectDeclaration(id="p", goal="保障市委办正常运转，培训28人次"))
     assert [(f.rule_id, f.message) for f in report.findings] == [
         ("S02", "空泛"), ("X01", "提到市委办"), ("X03", "28")]
+
+
+# --- functions added for the baseline ruleset -----------------------------------------------
+
+
+def test_form_texts_lead_each_text_with_where_it_stands():
+    from indicator_rules import DepartmentDeclaration, Indicator, IndicatorValue, Task
+    from indicator_rules.dsl.functions import form_texts
+
+    department = DepartmentDeclaration(
+        id="d", goals=("开展培训3次", " "),
+        tasks=(Task(name="巩固成果", content="确保2020年达标"), Task()),
+        indicators=(Indicator(name="培训", value=IndicatorValue(text="3次")), Indicator()),
+    )
+    assert form_texts(department) == (
+        "年度总体目标：开展培训3次",
+        "年度主要任务「巩固成果」：确保2020年达标",
+        "三级指标「培训」：3次",
+    )
+    assert form_texts(ProjectDeclaration(id="p", goal="完成培训")) == ("年度目标：完成培训",)
+    assert form_texts(ProjectDeclaration(id="p")) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2021.01-2023.12", (2021, 2022, 2023)), ("2021年", (2021,)), ("", ()),
+     ("1900年至2021年", ()), ("第12345号", ()), ("2023年4月-2024年2月", (2023, 2024))],
+)
+def test_years_spanned(text: str, expected: tuple[int, ...]):
+    from indicator_rules.dsl.functions import years_spanned
+
+    assert years_spanned(text) == tuple(Decimal(year) for year in expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2023.07-2024.01", 2024), ("年底前", 2021), ("次年3月底前", 2022),
+     ("2021年12月31日前", 2021), ("3次", None)],
+)
+def test_end_year(value: str, expected: int | None):
+    from indicator_rules import IndicatorValue
+    from indicator_rules.dsl.functions import end_year
+
+    found = end_year(IndicatorValue(text=value), Decimal(2021))
+    assert found == (None if expected is None else Decimal(expected))
+
+
+def test_common_bigrams_ignore_digits_and_punctuation():
+    from indicator_rules.dsl.functions import common_bigrams
+
+    assert common_bigrams("文体活动", "丰富机关干部职工文体生活") == ("文体",)
+    assert common_bigrams("培训100人", "完成100项") == ()
+    assert common_bigrams("", "文体") == ()
+
+
+def test_unit_names_of_both_kinds():
+    from indicator_rules import DepartmentDeclaration
+    from indicator_rules.dsl.functions import unit_names
+
+    project = ProjectDeclaration(id="p", budget_unit="中共衡阳市直属机关工作委员会",
+                                 filing_unit="中共衡阳市直属机关工作委员会", department="市直工委")
+    assert unit_names(project) == ("中共衡阳市直属机关工作委员会", "市直工委")
+    assert unit_names(DepartmentDeclaration(id="d", name="市直工委", filing_unit=" ")) == (
+        "市直工委",)

@@ -31,7 +31,7 @@ from indicator_rules.dsl.types import (
     list_of,
     record,
 )
-from indicator_rules.model import Declaration, IndicatorValue
+from indicator_rules.model import Declaration, IndicatorValue, ProjectDeclaration
 from indicator_rules.taxonomy import (
     PROFILES,
     Profile,
@@ -310,6 +310,82 @@ def _parents_of(level2: str, name: str) -> tuple[str, ...]:
     return () if canonical is None else PROFILES[name].parents_of(canonical)
 
 
+def _declaration_only(name: str, result: DslType) -> TypeRule:
+    def type_rule(types: Sequence[DslType]) -> DslType:
+        _arity(name, types, 1)
+        if types[0].kind is not Kind.RECORD or types[0].record not in _DECLARATION_RECORDS:
+            raise SignatureError(f"the argument of {name}() must be a declaration (write "
+                                 f"'declaration'), got {types[0]}")
+        return result
+
+    return type_rule
+
+
+def form_texts(declaration: Declaration) -> tuple[str, ...]:
+    """The free texts of a form that say what will be done, each led by where it stands.
+
+    年度目标 (project); 年度总体目标 and each 年度主要任务 (department); each indicator's
+    三级指标 and 指标值. Blank ones are left out; 部门职能职责概述 and 实施期 are not included.
+    """
+    texts: list[str] = []
+    if isinstance(declaration, ProjectDeclaration):
+        if declaration.goal.strip():
+            texts.append(f"年度目标：{declaration.goal.strip()}")
+    else:
+        texts += [f"年度总体目标：{goal.strip()}" for goal in declaration.goals if goal.strip()]
+        texts += [f"年度主要任务「{task.name.strip()}」：{task.content.strip()}"
+                  for task in declaration.tasks if task.name.strip() or task.content.strip()]
+    texts += [f"三级指标「{indicator.name.strip()}」：{indicator.value.text.strip()}"
+              for indicator in declaration.indicators
+              if indicator.name.strip() or indicator.value.text.strip()]
+    return tuple(texts)
+
+
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_LONGEST_SPAN = 50
+
+
+def years_spanned(text: str) -> tuple[Decimal, ...]:
+    """Every year from the first to the last 4-digit year written in ``text``, with or without
+    年 (``2021.01-2023.12`` → 2021, 2022, 2023); none when there is no year or the years lie
+    more than 50 apart."""
+    found = [int(match.group(1)) for match in _ANY_YEAR.finditer(text)]
+    if not found or max(found) - min(found) > _LONGEST_SPAN:
+        return ()
+    return tuple(Decimal(year) for year in range(min(found), max(found) + 1))
+
+
+def end_year(value: IndicatorValue, default_year: Decimal) -> Decimal | None:
+    """The year in which the 指标值's deadline or date range ends (the later of the two); a
+    deadline without a year (年底前) is in ``default_year``, 次年 in the year after. Null when
+    the value has neither."""
+    parsed = value.parsed
+    dates = (parsed.deadline, parsed.date_range.end if parsed.date_range else None)
+    ends = [date.latest(int(default_year)) for date in dates if date is not None]
+    return Decimal(max(ends).year) if ends else None
+
+
+def unit_names(declaration: Declaration) -> tuple[str, ...]:
+    """The names a form gives its own unit, each once, blanks left out: 预算单位, 填报单位 and
+    主管部门 of a project; 部门名称 and 填报单位 of a department."""
+    if isinstance(declaration, ProjectDeclaration):
+        names = (declaration.budget_unit, declaration.filing_unit, declaration.department)
+    else:
+        names = (declaration.name, declaration.filing_unit)
+    return tuple(dict.fromkeys(name.strip() for name in names if name.strip()))
+
+
+def common_bigrams(first: str, second: str) -> tuple[str, ...]:
+    """The two-letter pieces found in both texts after :func:`normalize_text`, in the order of
+    the first, each once. Pieces with a digit are left out, so 100 and 2021 never make two texts
+    look related. A crude keyword overlap for Chinese, which has no spaces between words:
+    文体活动 and 丰富职工文体生活 share 文体."""
+    a, b = normalize_text(first), normalize_text(second)
+    pieces = {b[index:index + 2] for index in range(len(b) - 1)}
+    found = (a[index:index + 2] for index in range(len(a) - 1))
+    return tuple(dict.fromkeys(piece for piece in found if piece.isalpha() and piece in pieces))
+
+
 def builtin_functions() -> dict[str, Function]:
     """The built-in functions, by name."""
     functions = [
@@ -387,6 +463,24 @@ def builtin_functions() -> dict[str, Function]:
                  "the 一级指标 the profile requires of this kind of form that it lacks "
                  "(hunan: a satisfaction 二级 under 效益 counts as 满意度指标)",
                  "missing_level1(declaration, profile) -> list of text"),
+        Function("form_texts", _declaration_only("form_texts", _TEXT_LIST), form_texts,
+                 "the form's free texts (年度目标 / 年度总体目标, 年度主要任务, each 三级指标 "
+                 "with its 指标值), each led by where it stands",
+                 "form_texts(declaration) -> list of text"),
+        Function("years_spanned", _fixed("years_spanned", (TEXT,), list_of(NUMBER)),
+                 years_spanned, "every year from the first to the last 4-digit year written in "
+                 "the text, with or without 年 (2021.01-2023.12 → 2021, 2022, 2023)",
+                 "years_spanned(text) -> list of number"),
+        Function("end_year", _fixed("end_year", (record("Value"), NUMBER), NUMBER.or_null()),
+                 end_year, "the year the 指标值's deadline or date range ends (年底前 is in the "
+                 "given year); null without one", "end_year(value, year) -> number"),
+        Function("unit_names", _declaration_only("unit_names", _TEXT_LIST), unit_names,
+                 "the names the form gives its own unit (预算单位, 填报单位, 主管部门 of a "
+                 "project; 部门名称, 填报单位 of a department)",
+                 "unit_names(declaration) -> list of text"),
+        Function("common_bigrams", _fixed("common_bigrams", (TEXT, TEXT), _TEXT_LIST),
+                 common_bigrams, "two-letter pieces both texts contain (normalised, no digits): "
+                 "a rough keyword overlap", "common_bigrams(text, text) -> list of text"),
         Function("parents_of", _fixed("parents_of", (TEXT, TEXT), _TEXT_LIST), _parents_of,
                  "the 一级指标 a 二级指标 may sit under in the profile (aliases resolved); empty "
                  "for an unknown 二级", "parents_of(level2, profile) -> list of text"),

@@ -364,6 +364,43 @@ _CONTACT = Record(
     doc="who filled in the form",
 )
 
+def _money_if_any(name: str) -> Getter:
+    def get(obj: Any, context: RuntimeContext) -> Decimal | None:
+        amount: Decimal | None = getattr(obj, name, None)
+        return None if amount is None else amount * context.money_unit_in_wan
+
+    return _reads(name, get)
+
+
+_FUNDING_LABELS = (
+    ("total", "资金总额"), ("fiscal", "财政拨款"), ("public_finance", "公共财政拨款"),
+    ("government_fund", "政府性基金拨款"), ("special_account", "纳入专户管理的非税收入拨款"),
+    ("other", "其他资金"), ("basic", "基本支出"), ("project", "项目支出"),
+)
+
+_ANY_FUNDING = Record(
+    "AnyFunding",
+    {name: FieldSpec(MONEY.or_null(), _money_if_any(name), label)
+     for name, label in _FUNDING_LABELS},
+    aliases=_aliases(Funding) | _aliases(DepartmentFunding),
+    doc="the funding of either kind of form: an amount the form's kind does not have is null",
+)
+
+
+def _unit(declaration: Any, _context: RuntimeContext) -> str:
+    unit: str = declaration.budget_unit if declaration.kind == "project" else declaration.name
+    return unit
+
+
+def _goals(declaration: Any, _context: RuntimeContext) -> tuple[str, ...]:
+    if declaration.kind == "project":
+        return (declaration.goal,) if declaration.goal.strip() else ()
+    return tuple(declaration.goals)
+
+
+_UNIT = FieldSpec(TEXT, _unit, "the unit the form is for: 预算单位 of a project, 部门名称 of a "
+                  "department")
+
 _COMMON_FIELDS: dict[str, FieldSpec] = {
     "id": FieldSpec(TEXT, _attr("id"), "the declaration's id"),
     "kind": FieldSpec(TEXT, lambda d, _c: d.kind, "project or department"),
@@ -379,9 +416,22 @@ _COMMON_FIELDS: dict[str, FieldSpec] = {
 
 _DECLARATION = Record(
     "Declaration",
-    _COMMON_FIELDS,
+    _COMMON_FIELDS | {
+        "unit": _UNIT,
+        "funding": FieldSpec(record("AnyFunding"), _attr("funding"),
+                             "资金: 资金总额 of both kinds, the other amounts of the form's kind "
+                             "(null where the kind has no such amount)"),
+        "goals": FieldSpec(list_of(TEXT), _goals, "年度目标 of a project (one text; none when "
+                           "blank) or 年度总体目标 of a department"),
+        "tasks": FieldSpec(list_of(record("Task")),
+                           _reads("tasks", lambda d, _c: tuple(getattr(d, "tasks", ()))),
+                           "年度主要任务 (none on a project form)"),
+        "period": FieldSpec(TEXT, _reads("period", lambda d, _c: getattr(d, "period", "")),
+                            "实施期 (blank on a department form)"),
+    },
     aliases=dict(_aliases(ProjectDeclaration).items() & _aliases(DepartmentDeclaration).items()),
-    doc="either kind of declaration (fields both kinds have)",
+    doc="either kind of declaration: the fields both kinds have, and unit, funding, goals, "
+        "tasks and period read the same way on both",
 )
 
 _PROJECT = Record(
@@ -392,6 +442,8 @@ _PROJECT = Record(
         "period": FieldSpec(TEXT, _attr("period"), "实施期"),
         "funding": FieldSpec(record("Funding"), _attr("funding"), "项目资金"),
         "goal": FieldSpec(TEXT, _attr("goal"), "年度目标"),
+        "goals": FieldSpec(list_of(TEXT), _goals, "年度目标 as a list: one text, none when blank"),
+        "unit": _UNIT,
     },
     aliases=_aliases(ProjectDeclaration),
     doc="项目绩效目标申报表",
@@ -405,6 +457,7 @@ _DEPARTMENT = Record(
         "tasks": FieldSpec(list_of(record("Task")), _tuple("tasks"), "年度主要任务"),
         "tasks_total": FieldSpec(record("Funding").or_null(), _attr("tasks_total"), "合计"),
         "goals": FieldSpec(list_of(TEXT), _tuple("goals"), "年度总体目标"),
+        "unit": _UNIT,
     },
     aliases=_aliases(DepartmentDeclaration),
     doc="部门整体支出绩效目标申报表",
@@ -434,6 +487,6 @@ def _resolvable(records: dict[str, Record]) -> dict[str, Record]:
 #: Every record type, by name.
 RECORDS: dict[str, Record] = _resolvable({
     record_type.name: record_type
-    for record_type in (_TARGET, _VALUE, _INDICATOR, _FUNDING, _DEPARTMENT_FUNDING, _TASK,
-                        _CONTACT, _DECLARATION, _PROJECT, _DEPARTMENT)
+    for record_type in (_TARGET, _VALUE, _INDICATOR, _FUNDING, _DEPARTMENT_FUNDING,
+                        _ANY_FUNDING, _TASK, _CONTACT, _DECLARATION, _PROJECT, _DEPARTMENT)
 })
