@@ -368,6 +368,7 @@ def end_year(value: IndicatorValue, default_year: Decimal) -> Decimal | None:
 def unit_names(declaration: Declaration) -> tuple[str, ...]:
     """The names a form gives its own unit, each once, blanks left out: 预算单位, 填报单位 and
     主管部门 of a project; 部门名称 and 填报单位 of a department."""
+    names: tuple[str, ...]
     if isinstance(declaration, ProjectDeclaration):
         names = (declaration.budget_unit, declaration.filing_unit, declaration.department)
     else:
