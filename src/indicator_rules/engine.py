@@ -24,7 +24,7 @@ import attrs
 from indicator_rules.dsl import checked as c
 from indicator_rules.dsl.checker import BATCH_LISTS
 from indicator_rules.dsl.compiler import CONTEXT, Compiled, compile_node
-from indicator_rules.dsl.semantics import BUDGET, Budget
+from indicator_rules.dsl.semantics import BUDGET, MAX_STEPS, Budget
 from indicator_rules.dsl.types import DslType, Kind, RuntimeContext
 from indicator_rules.findings import Finding, Report, Severity
 from indicator_rules.model import (
@@ -107,6 +107,7 @@ class CompiledRule:
     message: tuple[str | tuple[Compiled, DslType], ...]
     reports_every_match: bool  # no ``require``: every element (or the declaration) is a finding
     severity_cases: tuple[tuple[Severity, Compiled], ...] = ()  # ``severity LEVEL when …``
+    prelude: tuple[tuple[str, Compiled], ...] = ()  # ``let`` s before ``for each``: run once
 
     @property
     def batch(self) -> bool:
@@ -165,6 +166,7 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
             (Severity.parse(level), compile_node(condition))
             for level, condition in rule.severity_cases
         ),
+        prelude=tuple((bind.name, compile_node(bind.value)) for bind in rule.prelude),
     )
 
 
@@ -213,6 +215,13 @@ def _finding(rule: CompiledRule, declaration: Declaration, path: str, env: dict[
     )
 
 
+def _run_prelude(rule: CompiledRule, env: dict[str, Any]) -> None:
+    """Bind the ``let`` s written before ``for each``, once for all the elements (they are not
+    repeated in each finding's evidence)."""
+    for name, run in rule.prelude:
+        env[name] = run(env)
+
+
 def _run_rule(rule: CompiledRule, declaration: Declaration,
               context: RuntimeContext) -> tuple[list[Finding], bool]:
     """The rule's findings and whether it applied."""
@@ -226,6 +235,7 @@ def _run_rule(rule: CompiledRule, declaration: Declaration,
             return [], True
         return [_finding(rule, declaration, "", env, evidence, declaration.source)], True
     findings = []
+    _run_prelude(rule, env)
     items = rule.loop_base(env) or ()
     env[BUDGET].spend(len(items))
     for index, item in enumerate(items):
@@ -333,7 +343,9 @@ def run_batch(rules: Sequence[CompiledRule],
     }
     assert set(lists) == set(BATCH_LISTS)
     for rule in batch_rules:
-        env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: Budget()}
+        # the budget of a batch grows with it: 1,000,000 visits per declaration in the batch
+        budget = Budget(MAX_STEPS * max(1, len(declarations)))
+        env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: budget}
         try:
             found = _run_batch_rule(rule, env, declarations, position)
         except Exception as error:
@@ -353,6 +365,7 @@ def _run_batch_rule(rule: CompiledRule, env: dict[str, Any],
                     position: dict[int, int]) -> list[tuple[int, Finding]]:
     assert rule.loop_base is not None  # the checker requires 'for each' in a batch rule
     found = []
+    _run_prelude(rule, env)
     items = rule.loop_base(env) or ()
     env[BUDGET].spend(len(items))
     for item in items:

@@ -98,7 +98,7 @@ def test_rule_level_problems():
                      '  require true\n  message "m"\n  let y = 1\n  for each i in indicators\n')
     messages = [error.message for error in errors]
     assert messages == ["rule X01 has no severity", "rule X01 has no message",
-                        "'for each' must come first in a rule"]
+                        "'for each' must come first in a rule (only 'let' may come before it)"]
 
 
 def test_at_must_name_a_field_of_the_loop_element():

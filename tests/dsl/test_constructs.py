@@ -322,3 +322,43 @@ def test_an_empty_list_param_is_a_word_list_or_takes_the_inherited_type(tmp_path
     assert ruleset.check(ProjectDeclaration(id="p")).findings == ()
     assert str(ruleset.params["limits"].type) == "list of number"
     assert ruleset.format_param("words") == "一批"
+
+
+# --- lets before 'for each': computed once, visible in the loop -----------------------------
+
+
+def test_lets_before_for_each_are_shared_by_every_element():
+    ruleset = _ruleset(
+        'rule B09 "t"\n  severity info\n'
+        '  let names = indicators select normalize(name)\n'
+        '  let repeated = duplicates(names)\n'
+        '  for each i in indicators where normalize(i.name) in repeated\n'
+        '  let key = join([normalize(i.name), i.value.text], "|")\n'
+        '  message "{key} of {count(names)}"\n'
+    )
+    declaration = ProjectDeclaration(id="p", indicators=(
+        _indicator("培训", "3次"), _indicator("指标2: 培训", "5次"), _indicator("活动", "1次")))
+    findings = ruleset.check(declaration).findings
+    assert [(f.path, f.message) for f in findings] == [
+        ("indicators[0]", "培训|3次 of 3"), ("indicators[1]", "培训|5次 of 3")]
+    assert [name for name, _ in findings[0].evidence] == ["key"]  # the shared lets are not
+
+
+def test_a_batch_rule_computes_its_shared_lets_once_for_the_batch():
+    ruleset = _ruleset(
+        'rule B08 "t"\n  severity info\n  applies to batch\n'
+        '  let shared = duplicates(declarations select distinct(it.goals))\n'
+        '  for each d in declarations where count(d.goals where it in shared) > 0\n'
+        '  message "{d.name}"\n'
+    )
+    forms = [ProjectDeclaration(id=f"p{k}", name=f"项目{k}", goal=goal)
+             for k, goal in enumerate(["开展培训3次", "开展培训3次", "修路5公里"])]
+    reports = ruleset.check_batch(forms)
+    assert [[f.message for f in report.findings] for report in reports] == [
+        ["项目0"], ["项目1"], []]
+
+
+def test_only_lets_may_come_before_for_each():
+    assert _errors('rule B07 "t"\n  severity info\n  when count(indicators) > 0\n'
+                   '  for each i in indicators\n  message "m"\n') == [
+        "4:3: 'for each' must come first in a rule (only 'let' may come before it)"]

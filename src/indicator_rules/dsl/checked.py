@@ -281,3 +281,6 @@ class CheckedRule:
     declaration_type: DslType
     severity_cases: tuple[tuple[str, Node], ...] = ()  # (level, condition), first true wins
     at: tuple[str, ...] = ()  # the model attributes of the ``at`` path, after the variable
+    #: ``let`` s written before ``for each``: evaluated once per declaration (or batch), before
+    #: the loop, and visible in its ``where`` and body
+    prelude: tuple[Bind, ...] = ()

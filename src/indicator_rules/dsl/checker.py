@@ -170,18 +170,24 @@ class Checker:
         scope = _Scope(dict(BATCH_LISTS) if batch else {c.DECLARATION: declaration_type}, [])
         loop: c.Loop | None = None
         steps: list[c.Step] = []
+        prelude: list[c.Bind] = []
         if rule.severity is None:
             self._record(RulesetNameError, f"rule {rule.rule_id} has no severity", rule.span,
                          "add 'severity error', 'severity warning' or 'severity info'")
         for position, statement in enumerate(rule.statements):
             try:
                 if isinstance(statement, n.ForEach):
-                    if position:
-                        self._fail(RulesetSyntaxError, "'for each' must come first in a rule",
-                                   statement.span)
+                    if loop is not None or not all(isinstance(earlier, n.Let) for earlier
+                                                   in rule.statements[:position]):
+                        self._fail(RulesetSyntaxError, "'for each' must come first in a rule "
+                                   "(only 'let' may come before it)", statement.span)
                     loop = self._loop(statement, scope)
+                    prelude, steps = [step for step in steps if isinstance(step, c.Bind)], []
                 else:
-                    steps.append(self._step(statement, scope))
+                    step = self._step(statement, scope)
+                    steps.append(step)
+                    if loop is None and isinstance(step, c.Bind):
+                        prelude.append(step)
             except _Poisoned:
                 if isinstance(statement, n.Let):  # later uses of the name are not errors too
                     scope.variables.setdefault(statement.name, NULL)
@@ -189,6 +195,8 @@ class Checker:
             except RecursionError:
                 self._record(RulesetSyntaxError, "expression nested too deeply", statement.span,
                              "split it with 'let'")
+        if loop is None:
+            prelude = []  # without 'for each' the lets are ordinary steps
         if batch and (loop is None or not loop.over_declarations) and len(self.errors) == before:
             self._record(RulesetSyntaxError, f"batch rule {rule.rule_id} needs 'for each' over "
                          "projects, departments or declarations", rule.span,
@@ -210,7 +218,7 @@ class Checker:
         if len(self.errors) > before:
             return None
         return c.CheckedRule(rule, loop, tuple(steps), message, declaration_type, tuple(cases),
-                             at)
+                             at, tuple(prelude))
 
     def _record(self, kind: type[RulesetError], message: str, span: n.Span, hint: str) -> None:
         with contextlib.suppress(_Poisoned):

@@ -475,6 +475,12 @@ def builtin_functions() -> dict[str, Function]:
         Function("end_year", _fixed("end_year", (record("Value"), NUMBER), NUMBER.or_null()),
                  end_year, "the year the 指标值's deadline or date range ends (年底前 is in the "
                  "given year); null without one", "end_year(value, year) -> number"),
+        Function("join", _fixed("join", (_TEXT_LIST, TEXT), TEXT),
+                 lambda items, separator: separator.join(item for item in items
+                                                         if item is not None),
+                 "the texts joined with the separator, nulls left out (a key of several fields: "
+                 "join([normalize(name), normalize(value.text)], \"|\"))",
+                 "join(list of text, separator) -> text"),
         Function("unit_names", _declaration_only("unit_names", _TEXT_LIST), unit_names,
                  "the names the form gives its own unit (预算单位, 填报单位, 主管部门 of a "
                  "project; 部门名称, 填报单位 of a department)",

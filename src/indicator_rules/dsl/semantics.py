@@ -45,9 +45,10 @@ class Budget:
     """How many more list elements a rule may visit; running out is an :class:`EvaluationError`
     (a ``rule-error`` finding for that rule and declaration)."""
 
-    __slots__ = ("remaining",)
+    __slots__ = ("limit", "remaining")
 
     def __init__(self, steps: int = MAX_STEPS) -> None:
+        self.limit = steps
         self.remaining = steps
 
     def spend(self, steps: int) -> None:
@@ -55,7 +56,7 @@ class Budget:
         self.remaining -= steps
         if self.remaining < 0:
             raise EvaluationError(f"evaluation budget exceeded: the rule visited more than "
-                                  f"{MAX_STEPS} list elements")
+                                  f"{self.limit} list elements")
 
 
 def spend(env: dict[str, Any], steps: int) -> None:
