@@ -65,9 +65,9 @@ LABELS: tuple[FieldLabel, ...] = tuple(
         {
             **_COMMON_DECLARATION,
             "name": ("项目名称",),
-            "budget_unit": ("预算单位",),
-            "department": ("主管部门",),
-            "period": ("实施期", "项目实施期"),
+            "budget_unit": ("预算单位", "实施单位"),
+            "department": ("主管部门", "主管部门及代码"),
+            "period": ("实施期", "项目实施期", "项目期"),
             "funding": ("项目资金",),
             "goal": ("年度目标", "总体目标"),
         },
@@ -109,7 +109,8 @@ LABELS: tuple[FieldLabel, ...] = tuple(
     )
     + _entries(
         Funding,
-        {"total": ("资金总额", "总额"), "fiscal": ("财政拨款",), "other": ("其他资金",)},
+        {"total": ("资金总额", "总额", "年度资金总额"), "fiscal": ("财政拨款",),
+         "other": ("其他资金",)},
     )
     + _entries(
         DepartmentFunding,

@@ -48,3 +48,19 @@ def test_the_sample_has_seven_tables():
 def test_clean_text_collapses_spaces_but_keeps_the_words():
     assert clean_text("  以党建活动为我市加快建 成名副其实\u3000 \r\n\n 第二行 ") == \
         "以党建活动为我市加快建 成名副其实\n第二行"
+
+
+def test_a_row_of_lone_dashes_is_data_not_a_separator():
+    document = parse_markdown("| a | b |\n|--|:-|\n| - | - |\n|---|---:|\n", file="f.md")
+    (grid,) = document.grids
+    assert [(cell.text, cell.row) for cell in grid.cells] == [
+        ("a", 1), ("b", 1), ("-", 2), ("-", 2)]
+
+
+def test_a_gb18030_markdown_file_is_read(tmp_path):
+    from indicator_rules.forms import read_markdown
+
+    path = tmp_path / "gb.md"
+    path.write_bytes("项目绩效目标申报表\n| 项目名称 | 测试 |\n".encode("gb18030"))
+    document = read_markdown(path)
+    assert [cell.text for cell in document.grids[0].cells] == ["项目名称", "测试"]

@@ -190,10 +190,31 @@ def test_amounts_that_cannot_be_read_are_notes_not_zero():
 | | 财政拨款: 400000元 |
 """)
     assert declaration.funding.total is None
-    assert declaration.funding.fiscal == Decimal(400000)  # as written, not converted
+    assert declaration.funding.fiscal == Decimal(40)  # converted exactly, with a note
     assert [(note.text, note.reason) for note in declaration.notes] == [
         ("四十万", "金额无法识别（应为 40.00 这样的数字）"),
-        ("400000元", "金额写明的单位 元 与表的金额单位 万元 不一致，按原数记录"),
+        ("400000元", "金额写明的单位 元 与表的金额单位 万元 不一致，已换算为 40 万元"),
+    ]
+
+
+def test_an_amount_in_another_unit_is_converted_exactly():
+    declaration = _project("""项目绩效目标申报表
+金额单位：万元
+| | |
+|--|--|
+| 项目名称 | 培训经费 |
+| 项目资金 | 资金总额: 0.012345 亿元 |
+| | 财政拨款: 123,456.78 元 |
+| | 其他资金: 10 万元 |
+""")
+    funding = declaration.funding
+    assert (funding.total, funding.fiscal, funding.other) == (
+        Decimal("123.45"), Decimal("12.345678"), Decimal(10))
+    assert isinstance(funding.fiscal, Decimal)
+    assert str(funding.fiscal) == "12.345678"
+    assert [note.reason for note in declaration.notes] == [
+        "金额写明的单位 亿元 与表的金额单位 万元 不一致，已换算为 123.45 万元",
+        "金额写明的单位 元 与表的金额单位 万元 不一致，已换算为 12.345678 万元",
     ]
 
 
@@ -295,4 +316,19 @@ def test_tables_without_a_header_row_take_the_usual_columns():
     assert declaration.tasks_total is not None
     assert declaration.tasks_total.fiscal == Decimal(35)
     assert _rows(declaration) == [("完成指标", "数量指标", "扫描页数", "≥10万页")]
+    assert declaration.notes == ()
+
+
+def test_a_row_of_labels_takes_the_values_of_the_row_below():
+    declaration = _project("""项目绩效目标申报表
+| | | | |
+|--|--|--|--|
+| 项目名称 | 测试项目 | | |
+| 项目资金(万元) | 资金总额 | 财政拨款 | 其他资金 |
+| | 40.00 | 30.00 | 10.00 |
+| 年度目标 | 完成测试 | | |
+""")
+    assert (declaration.funding.total, declaration.funding.fiscal,
+            declaration.funding.other) == (Decimal("40.00"), Decimal("30.00"), Decimal("10.00"))
+    assert declaration.goal == "完成测试"
     assert declaration.notes == ()

@@ -6,22 +6,28 @@ their columns. A cell's text is its paragraphs, one per line; a table nested in 
 rows as lines (cells separated by a space), so that nothing in it is lost. Headers, footers,
 text boxes and comments are not read.
 
+Content controls (``w:sdt``, the fill-in fields of many templates) and the other elements that
+wrap text without being a paragraph, run or cell themselves (``w:customXml``, ``w:smartTag``,
+tracked insertions ``w:ins``, ``w:moveTo``, ``w:fldSimple``) are unwrapped before reading, so
+their text reads like any other; python-docx alone skips it. A content control still showing
+its placeholder (``w:showingPlcHdr``, 单击或点击此处输入文字) holds no data and is dropped.
+
 Positions: a table cell is ``表N`` with its row and grid column in that table; a paragraph outside
 the tables is ``正文`` with its number among the body's paragraphs.
 """
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from indicator_rules.errors import FormError
 from indicator_rules.forms.grid import Cell, Document, Grid, Part, TextLine, clean_text
+from indicator_rules.forms.office import load_office_file
 from indicator_rules.source import SourceRef
 
 if TYPE_CHECKING:
+    from docx.oxml.xmlchemy import BaseOxmlElement
     from docx.table import Table, _Cell
 
 __all__ = ["read_docx"]
@@ -40,6 +46,30 @@ def _cell_lines(cell: _Cell) -> Iterator[str]:
 
 def _cell_text(cell: _Cell) -> str:
     return clean_text("\n".join(_cell_lines(cell)))
+
+
+_WRAPPERS = ("sdt", "customXml", "smartTag", "ins", "moveTo", "fldSimple")
+
+
+def _unwrap(body: BaseOxmlElement) -> None:
+    """Replace each wrapping element (a content control …) in ``body`` by its content."""
+    from docx.oxml.ns import qn
+
+    wrappers = [element for name in _WRAPPERS for element in body.iter(qn(f"w:{name}"))]
+    for wrapper in wrappers:
+        parent = wrapper.getparent()
+        if parent is None:
+            continue
+        content = wrapper.find(qn("w:sdtContent")) if wrapper.tag == qn("w:sdt") else wrapper
+        properties = wrapper.find(qn("w:sdtPr"))
+        showing_placeholder = properties is not None \
+            and properties.find(qn("w:showingPlcHdr")) is not None
+        index = parent.index(wrapper)
+        if content is not None and not showing_placeholder:
+            for offset, child in enumerate(
+                    [child for child in content if not str(child.tag).endswith("Pr")]):
+                parent.insert(index + offset, child)
+        parent.remove(wrapper)
 
 
 def _grid(table: Table, name: str, file: str) -> Grid:
@@ -71,15 +101,14 @@ def _grid(table: Table, name: str, file: str) -> Grid:
 def read_docx(path: str | Path) -> Document:
     """Read the body of a Word document; raises :class:`FormError` naming the file."""
     import docx  # a heavy import, needed only for Word files
+    from docx.exceptions import PythonDocxError
     from docx.opc.exceptions import PackageNotFoundError
     from docx.text.paragraph import Paragraph
 
     name = str(path)
-    try:
-        document = docx.Document(str(path))
-    except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise FormError(f"cannot read the file as a Word document (.docx): {error}",
-                        file=name) from error
+    document = load_office_file(lambda: docx.Document(name), path, "a Word document (.docx)",
+                                (PackageNotFoundError, PythonDocxError))
+    _unwrap(document.element.body)
     parts: list[Part] = []
     paragraphs = tables = 0
     for block in document.iter_inner_content():

@@ -16,6 +16,7 @@ from typing import TypeAlias
 
 import attrs
 
+from indicator_rules.model import ImportNote
 from indicator_rules.source import SourceRef
 
 __all__ = ["Cell", "Document", "Grid", "Part", "TextLine", "clean_text"]
@@ -58,12 +59,14 @@ class Grid:
     """One table: its non-empty cells, placed by row and column, with their spans.
 
     ``name`` is the table's name in the file (the worksheet title, or ``表2``); ``source`` where
-    the table starts.
+    the table starts. ``is_worksheet`` is true for an Excel worksheet: a table of its own, not
+    the next page of the table before it.
     """
 
     cells: tuple[Cell, ...]
     name: str = ""
     source: SourceRef = attrs.field(factory=SourceRef)
+    is_worksheet: bool = False
 
     def rows(self) -> Iterator[tuple[Cell, ...]]:
         """The cells of each row that has any, top to bottom, each row left to right."""
@@ -88,10 +91,15 @@ Part: TypeAlias = Grid | TextLine
 
 @attrs.frozen(kw_only=True)
 class Document:
-    """A form file as read: its tables and the text around them, in order."""
+    """A form file as read: its tables and the text around them, in order.
+
+    ``notes`` say what the file reader left out on purpose (a hidden worksheet), so that the form
+    reader can pass them on to the declarations.
+    """
 
     file: str
     parts: tuple[Part, ...]
+    notes: tuple[ImportNote, ...] = ()
 
     @property
     def grids(self) -> tuple[Grid, ...]:

@@ -18,7 +18,9 @@ the table across pages. Each row is therefore read by meaning:
    longest text of the indicator above (a cell cut by the page end), when that text is long
    (≥ 15 characters) and does not end a sentence.
 
-Cells that fit nowhere become :class:`~indicator_rules.model.ImportNote` s.
+A number in the header's 序号 column is the row's number and is not read; anything else there
+(a category a PDF conversion shifted left, say) is read like any other cell. Cells that fit
+nowhere become :class:`~indicator_rules.model.ImportNote` s.
 """
 
 from __future__ import annotations
@@ -30,7 +32,14 @@ from decimal import Decimal
 import attrs
 
 from indicator_rules.forms.grid import Cell
-from indicator_rules.forms.text import compact, has_indicator_prefix, is_category, parse_amount
+from indicator_rules.forms.labelled import ROW_NUMBER
+from indicator_rules.forms.text import (
+    compact,
+    has_indicator_prefix,
+    is_category,
+    is_row_number,
+    parse_amount,
+)
 from indicator_rules.model import ImportNote, Indicator, IndicatorValue, ValueType
 from indicator_rules.taxonomy import canonical_level1, canonical_level2
 from indicator_rules.values import Comparator, parse_value
@@ -120,10 +129,34 @@ class IndicatorTable:
 
     # -- rows ----------------------------------------------------------------------------------
 
-    def add(self, cells: Sequence[Cell], *, after_page_break: bool) -> None:
-        """Place one row's non-empty cells; ``after_page_break`` when it opens a new table."""
+    def add(self, cells: Sequence[Cell], *, after_page_break: bool) -> bool:
+        """Place one row's non-empty cells; ``after_page_break`` when it opens a new table.
+
+        False when the row is no part of the table: it starts left of the table's columns
+        (where the form's labels are) and has nothing of an indicator — no category, no
+        numbered 三级 name (``指标 1:``), no value with a written number. A row a PDF conversion
+        shifted left has one of them; ``备注说明 | 这是一段额外说明`` is a label the reader does
+        not know, for the caller to keep.
+        """
+        number_column = self._column_of.get(ROW_NUMBER)
+        cells = [cell for cell in cells
+                 if cell.column != number_column or not is_row_number(cell.text)]
+        if not cells:
+            return True
         if after_page_break and self._continue_cut_text(cells):
-            return
+            return True
+        if self._is_foreign(cells):
+            return False
+        self._place_row(cells)
+        return True
+
+    def _is_foreign(self, cells: Sequence[Cell]) -> bool:
+        if not self._columns or cells[0].column >= min(self._columns):
+            return False
+        return not any(is_category(cell.text) or has_indicator_prefix(cell.text)
+                       or _explicit_number(cell.text) for cell in cells)
+
+    def _place_row(self, cells: Sequence[Cell]) -> None:
         categories, texts = self._split_categories(cells)
         level1, level2 = self._assign_categories(categories, texts)
         self._update_context(level1, level2)
@@ -149,9 +182,13 @@ class IndicatorTable:
         return True
 
     def _split_categories(self, cells: Sequence[Cell]) -> tuple[list[Cell], list[Cell]]:
+        """The category cells at the start of the row, and the rest. A cell in the header's
+        三级 column or right of it is never a category: ``服务对象满意度`` there is a name."""
+        name_column = self._column_of.get("name")
         categories: list[Cell] = []
         index = 0
-        while index < len(cells) and is_category(cells[index].text):
+        while index < len(cells) and is_category(cells[index].text) \
+                and (name_column is None or cells[index].column < name_column):
             categories.append(cells[index])
             index += 1
         return categories, list(cells[index:])
@@ -258,12 +295,18 @@ class IndicatorTable:
     def _indicator(self, draft: _Draft) -> Indicator:
         texts, cells = draft.texts, draft.cells
         value_cell = cells.get("value")
+        comparator_cell = cells.get("value.comparator")
+        type_cell = cells.get("value.value_type")
+        if type_cell is None and comparator_cell is not None \
+                and compact(comparator_cell.text) in _VALUE_TYPES:
+            # 财预〔2021〕101号: 指标性质 is ≥ / ≤ / = for a 定量 indicator, or 定性
+            type_cell, comparator_cell = comparator_cell, None
         value = IndicatorValue(
             text=texts.get("value", ""),
-            comparator=self._comparator(cells.get("value.comparator")),
+            comparator=self._comparator(comparator_cell),
             number=self._decimal(cells.get("value.number")),
             unit=texts.get("value.unit") or None,
-            value_type=self._value_type(cells.get("value.value_type")),
+            value_type=self._value_type(type_cell),
             source=value_cell.source if value_cell is not None else None,
         )
         return Indicator(

@@ -19,8 +19,11 @@ import attrs
 from indicator_rules.forms.text import compact
 from indicator_rules.labels import labels_of
 
-__all__ = ["LabelFinder", "Segment", "column_role"]
+__all__ = ["ROW_NUMBER", "LabelFinder", "Segment", "column_role"]
 
+#: The role of a 序号 column: the row's number in its table, not a field of the model.
+ROW_NUMBER = "row_number"
+_ROW_NUMBER_HEADERS = frozenset({"序号", "编号"})
 _ANNOTATION = r"[(（][^()（）]{0,12}[)）]"
 _LEAD = r"(?:其中\s*[:：]?\s*)?"
 
@@ -100,8 +103,11 @@ class LabelFinder:
 
 def column_role(finder: LabelFinder, text: str) -> str | None:
     """The field a column header names: the whole cell is a label, possibly followed by a
-    remark in brackets (``指标值（包含数字及文字描述）``) or a colon."""
+    remark in brackets (``指标值（包含数字及文字描述）``) or a colon. A 序号 column is
+    :data:`ROW_NUMBER`."""
     key = compact(text).rstrip(":")
+    if key in _ROW_NUMBER_HEADERS:
+        return ROW_NUMBER
     found = finder.path_of(key)
     if found is not None:
         return found

@@ -1,10 +1,12 @@
 """Markdown pipe tables (what PDF→Markdown converters produce) → :class:`Document`.
 
-A table is a run of lines starting with ``|``. Separator lines (``|---|:--:|``) are skipped
-wherever they appear (converters repeat them at page ends). In a cell, ``<br>`` and paragraph tags
-(``<p>…</p>``) become line breaks, other inline HTML tags are dropped, entities are decoded and
-``\\|`` is a literal bar. Rows may have fewer cells than the table has columns. Lines outside the
-tables become :class:`TextLine` s, without heading marks (``#``) or emphasis (``**``).
+A table is a run of lines starting with ``|``. Separator lines (``|---|:--:|``, each cell at
+least two dashes or colons) are skipped wherever they appear (converters repeat them at page
+ends); a row of lone ``-`` cells (``| - | - |``, a form's "none") is data. In a cell, ``<br>``
+and paragraph tags (``<p>…</p>``) become line breaks, other inline HTML tags are dropped,
+entities are decoded and ``\\|`` is a literal bar. Rows may have fewer cells than the table has
+columns. Lines outside the tables become :class:`TextLine` s, without heading marks (``#``) or
+emphasis (``**``).
 
 Positions: a table cell's ``SourceRef`` is ``表N``, the line of the file and the cell's place in
 its row; a text line's is its line.
@@ -22,7 +24,9 @@ from indicator_rules.source import SourceRef
 
 __all__ = ["parse_markdown", "read_markdown"]
 
-_SEPARATOR = re.compile(r"^\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*$")
+#: A cell of a separator line: dashes with optional colons, at least two characters (``--``,
+#: ``:-``, ``---:``); a lone ``-`` is a form's mark for "none", i.e. data.
+_SEPARATOR_CELL = re.compile(r"(?=[-:]{2}):?-+:?")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _BREAK_TAGS = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
 _OTHER_TAGS = re.compile(
@@ -46,6 +50,10 @@ def _split_row(line: str) -> list[str]:
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
     return _CELL_SPLIT.split(body)
+
+
+def _is_separator(line: str) -> bool:
+    return all(_SEPARATOR_CELL.fullmatch(cell.strip()) for cell in _split_row(line))
 
 
 def _line_text(line: str) -> str:
@@ -80,7 +88,7 @@ def parse_markdown(text: str, *, file: str = "<string>") -> Document:
         if stripped.startswith("|"):
             if not table_start:
                 table_start, table_row = number, 0
-            if _SEPARATOR.match(stripped):
+            if _is_separator(stripped):
                 continue
             table_row += 1
             for column, raw in enumerate(_split_row(stripped), start=1):
@@ -99,10 +107,17 @@ def parse_markdown(text: str, *, file: str = "<string>") -> Document:
 
 
 def read_markdown(path: str | Path) -> Document:
-    """Read a Markdown file (UTF-8, a byte-order mark allowed); raises :class:`FormError`."""
+    """Read a Markdown file: UTF-8 (a byte-order mark allowed) or, failing that, GB18030 (what
+    Chinese Windows tools write), as CSV files are read; raises :class:`FormError`."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        data = Path(path).read_bytes()
+    except OSError as error:
         raise FormError(f"cannot read the file: {error}", file=name) from error
-    return parse_markdown(text, file=name)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return parse_markdown(text, file=name)
+    raise FormError("cannot read the file: expected UTF-8 or GB18030 text", file=name)

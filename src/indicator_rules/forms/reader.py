@@ -39,6 +39,7 @@ from indicator_rules.forms.labelled import LabelFinder, Segment, column_role
 from indicator_rules.forms.tasks import AMOUNT_ROLES, TaskDraft, TaskTable
 from indicator_rules.forms.text import (
     compact,
+    convert_amount,
     is_attachment_line,
     is_template_text,
     money_unit_in,
@@ -86,9 +87,10 @@ _LONG_TEXT: Final = frozenset({"goal", "duties", "review_opinion", "goals"})
 _SHORT_TEXT: Final = frozenset({"id", "name", "budget_unit", "filing_unit", "department", "period",
                                 "contact.filled_by", "contact.phone", "contact.head",
                                 "contact.filled_on"})
+#: 目标1： / 1、 at the start, after a space or a sentence; （1） anywhere (its brackets delimit it)
 _GOAL_MARK = re.compile(
     r"(?:^|(?<=\s)|(?<=[。；;]))(?:目标\s*[0-9０-９一二三四五六七八九十]+\s*[:：、.．]"
-    r"|[（(]\s*[0-9０-９一二三四五六七八九十]+\s*[)）]|[0-9０-９]+\s*[、.．](?![0-9]))"
+    r"|[0-9０-９]+\s*[、.．](?![0-9]))|[（(]\s*[0-9０-９一二三四五六七八九十]+\s*[)）]"
 )
 
 
@@ -99,6 +101,7 @@ class _Row:
     cells: tuple[Cell, ...]
     grid: Grid | None
     opens_table: bool  # the first row with text of its table (after a page break, say)
+    opens_sheet: bool = False  # the first row of a worksheet: nothing above goes on into it
 
 
 def _rows(document: Document) -> list[_Row]:
@@ -109,7 +112,8 @@ def _rows(document: Document) -> list[_Row]:
             rows.append(_Row((line,), None, opens_table=False))
             continue
         for index, cells in enumerate(part.rows()):
-            rows.append(_Row(cells, part, opens_table=index == 0))
+            rows.append(_Row(cells, part, opens_table=index == 0,
+                             opens_sheet=index == 0 and part.is_worksheet))
     return rows
 
 
@@ -120,6 +124,18 @@ def _title_kind(row: _Row) -> DeclarationKind | None:
             return "project"
         if kind == "department":
             return "department"
+    return None
+
+
+def _sheet_opening_kind(row: _Row) -> DeclarationKind | None:
+    """The kind of form a worksheet opens when its first row is the form's name field
+    (项目名称 / 部门名称 …): a form without a title on a sheet of its own."""
+    if not row.opens_sheet:
+        return None
+    for kind, finder in _FINDERS.items():
+        segments = finder.split(row.cells[0].text)
+        if segments and segments[0].path == "name":
+            return kind
     return None
 
 
@@ -150,7 +166,7 @@ def _split(rows: Sequence[_Row], file: str) -> tuple[list[_Row], list[_FormRows]
     """The rows before the first form, and each form's rows."""
     starts: list[tuple[int, DeclarationKind]] = []
     for index, row in enumerate(rows):
-        kind = _title_kind(row)
+        kind = _title_kind(row) or _sheet_opening_kind(row)
         if kind is None:
             continue
         # a second title with no labelled row since the first is a subtitle of the same form
@@ -182,6 +198,15 @@ def _split(rows: Sequence[_Row], file: str) -> tuple[list[_Row], list[_FormRows]
     forms = [_FormRows(kind, tuple(rows[begin:end]))
              for (_, kind), begin, end in zip(starts, begins, ends, strict=True)]
     return list(rows[:begins[0]]), forms
+
+
+def _labels_over_values(cells: Sequence[Cell],
+                        found: Sequence[Sequence[Segment]]) -> dict[int, str]:
+    """The fields by column of a row of labels without values, such as ``项目资金 | 资金总额 |
+    财政拨款 | 其他资金``: every cell one label and nothing else, at least two after the first."""
+    if len(cells) < 3 or any(len(segments) != 1 or segments[0].value for segments in found):
+        return {}
+    return {cell.column: segments[0].path for cell, segments in zip(cells, found, strict=True)}
 
 
 def _columns_after(label: Cell, roles: Sequence[str]) -> dict[int, str]:
@@ -224,6 +249,8 @@ class _FormBuilder:
         self._label_column: int | None = None  # where the form's labels are, once seen
         self._title: Cell | None = None
         self._first: Cell | None = None
+        self._labels_over_values: dict[int, str] = {}  # a row of labels, values below
+        self._in_heading = True  # no field, table or other text read yet: 附件 3-1 is a heading
         self._notes: list[ImportNote] = []
 
     # -- notes ---------------------------------------------------------------------------------
@@ -232,6 +259,10 @@ class _FormBuilder:
         """Keep a piece of the form that was not placed, with its position and why."""
         self._notes.append(ImportNote(text=cell.text if text is None else text,
                                       source=cell.source, reason=reason))
+
+    def add_notes(self, notes: Sequence[ImportNote]) -> None:
+        """Notes of the file reader (a hidden worksheet not read)."""
+        self._notes.extend(notes)
 
     def _note_row(self, cells: Sequence[Cell], reason: str) -> None:
         for cell in cells:
@@ -243,12 +274,16 @@ class _FormBuilder:
         """Read one row of the form."""
         if self._first is None and row.cells:
             self._first = row.cells[0]
+        if row.opens_sheet:  # a worksheet is a page of its own: no table or field goes on
+            self._section = None
+            self._label_column = None
         cells = [cell for cell in row.cells if not self._take_title(cell)]
         if len(cells) == 1 and self._take_header_line(cells[0]):
             return
         cells = [cell for cell in cells if not is_template_text(cell.text)]
         if not cells:
             return
+        self._in_heading = False
         if self._take_table_header(cells):
             return
         if self._take_labelled(cells, row):
@@ -268,8 +303,12 @@ class _FormBuilder:
         return True
 
     def _take_header_line(self, cell: Cell) -> bool:
+        """The ``附件 3-1`` line of the form's heading (before its fields), or a line stating the
+        year (``(2021 年度)``), outside the tables: in a table such a cell is table content."""
+        if isinstance(self._section, IndicatorTable | TaskTable):
+            return False
         if is_attachment_line(cell.text):
-            return True
+            return self._in_heading
         year = year_line(cell.text)
         if year is None:
             return False
@@ -289,8 +328,9 @@ class _FormBuilder:
     def _take_indicator_header(self, cells: Sequence[Cell]) -> bool:
         """一级指标 | 二级指标 | 三级指标 | 指标值 …: the indicator table starts (or goes on)."""
         roles = [column_role(_INDICATOR_COLUMNS, cell.text) for cell in cells]
-        if "level1" not in roles and not {"name", "value"} <= set(roles):
-            return False
+        named = {"name", "value"} & set(roles)
+        if named != {"name", "value"} and not ("level1" in roles and named):
+            return False  # 一级指标 | 二级指标 alone is a list of categories, not the table
         columns = {cell.column: role for cell, role in zip(cells, roles, strict=True)
                    if role is not None}
         self._check_header_rest(cells, roles, "indicators")
@@ -386,9 +426,12 @@ class _FormBuilder:
     def _read_labelled_cells(self, cells: Sequence[Cell], row: _Row,
                              first_segments: Sequence[Segment] = ()) -> None:
         current: str | None = self._section if isinstance(self._section, str) else None
-        for index, cell in enumerate(cells):
-            segments = list(first_segments) if index == 0 and first_segments \
-                else self._labels.split(cell.text)
+        found = [list(first_segments) if index == 0 and first_segments
+                 else self._labels.split(cell.text) for index, cell in enumerate(cells)]
+        if self._take_values_under_labels(cells, found):
+            return
+        self._labels_over_values = _labels_over_values(cells, found)
+        for cell, segments in zip(cells, found, strict=True):
             if not segments:
                 if current is None:
                     self.note(cell, "未能归入任何字段")
@@ -398,13 +441,28 @@ class _FormBuilder:
             for segment in segments:
                 current = self._put_labelled(segment, cell)
 
+    def _take_values_under_labels(self, cells: Sequence[Cell],
+                                  found: Sequence[Sequence[Segment]]) -> bool:
+        """A row of bare values under a row of labels (资金总额 | 财政拨款 | 其他资金 over
+        40.00 | 30.00 | 10.00): each value fills the label above it."""
+        columns, self._labels_over_values = self._labels_over_values, {}
+        if not columns or any(found) or any(cell.column not in columns for cell in cells):
+            return False
+        for cell in cells:
+            self._put(columns[cell.column], cell.text, cell, after_page_break=False)
+        return True
+
     def _continue_section(self, cells: Sequence[Cell], row: _Row) -> None:
         section = self._section
         if isinstance(section, IndicatorTable | TaskTable):
             if row.grid is None:
                 self._note_row(cells, "表格之间的文字，未能归入任何字段")
                 return
-            section.add(cells, after_page_break=row.opens_table)
+            if isinstance(section, TaskTable):
+                section.add(cells, after_page_break=row.opens_table)
+            elif not section.add(cells, after_page_break=row.opens_table):
+                self._section = None  # an unknown label after the table: the table has ended
+                self._note_row(cells, "未能归入任何字段")
             return
         if isinstance(section, str) and self._continues_field(cells[0], row):
             self._read_labelled_cells(cells, row)
@@ -588,10 +646,12 @@ class _FormBuilder:
         if amount is None:
             self.note(cell, "金额无法识别（应为 40.00 这样的数字）", value)
             return None
-        if amount.unit is not None and amount.unit != money_unit:
-            self.note(cell, f"金额写明的单位 {amount.unit} 与表的金额单位 {money_unit} 不一致，"
-                            "按原数记录", value)
-        return amount.number
+        if amount.unit is None or amount.unit == money_unit:
+            return amount.number
+        converted = convert_amount(amount.number, amount.unit, money_unit)
+        self.note(cell, f"金额写明的单位 {amount.unit} 与表的金额单位 {money_unit} 不一致，"
+                        f"已换算为 {converted} {money_unit}", value)
+        return converted
 
     def _contact(self) -> Contact:
         filled_on = None
@@ -637,7 +697,8 @@ class _FormBuilder:
 class FormReader:
     """Finds the forms (申报表) of a :class:`Document` and reads each into a declaration.
 
-    Text before the first form is kept in the first declaration's notes. Raises
+    Text before the first form, and the notes of the file reader (:attr:`Document.notes`), are
+    kept in the first declaration's notes. Raises
     :class:`FormError` when the document holds no form it can recognise.
     """
 
@@ -649,6 +710,8 @@ class FormReader:
             builder = _FormBuilder(form.kind, document.file)
             for row in form.rows:
                 builder.add(row)
+            if index == 0:
+                builder.add_notes(document.notes)
             before = [cell for row in leading for cell in row.cells] if index == 0 else []
             declarations.append(builder.build(before))
         return declarations

@@ -1,12 +1,13 @@
 """Reading the 年度主要任务 table of a department form: 任务名称, 主要内容, 预算金额.
 
 The header row names the columns (任务名称 | 主要内容 | 预算金额) and a second header row may
-split 预算金额 into 总额 | 财政拨款 | 其他资金. A task row is read by column where the content fits
-the column, and otherwise by meaning: text goes to the name, then the content; a plain amount to
-总额, 财政拨款, 其他资金 in turn. A row named 合计 / 金额合计 / 小计 / 总计 is the total row. The
-first row after a page break continues the content above when it is one piece of plain text and the
-content was cut mid-sentence. Amounts are kept as cells here; the form reader reads them in the
-form's money unit.
+split 预算金额 into 总额 | 财政拨款 | 其他资金; a 序号 column holds the row's number. A cell under a
+header column belongs to that column whatever it looks like (a task named ``2022`` is a name, not
+an amount); a cell the header does not place is read by meaning: text goes to the name, then the
+content; a plain amount to 总额, 财政拨款, 其他资金 in turn. A row named 合计 / 金额合计 / 小计 /
+总计 is the total row. The first row after a page break continues the content above when it is
+one piece of plain text and the content was cut mid-sentence. Amounts are kept as cells here;
+the form reader reads them in the form's money unit.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import attrs
 
 from indicator_rules.forms.grid import Cell
 from indicator_rules.forms.indicators import continues_text, join_continued
-from indicator_rules.forms.text import compact, parse_amount
+from indicator_rules.forms.labelled import ROW_NUMBER
+from indicator_rules.forms.text import compact, is_row_number, parse_amount
 from indicator_rules.model import ImportNote
 
 __all__ = ["AMOUNT_ROLES", "TaskDraft", "TaskTable"]
@@ -72,23 +74,20 @@ class TaskTable:
         free_amounts = list(AMOUNT_ROLES)
         for cell in cells:
             role = self._columns.get(cell.column)
-            is_amount = parse_amount(cell.text) is not None
-            if role is not None and role in (free_amounts if is_amount else free_texts):
-                chosen = role
-            elif is_amount and free_amounts:
-                chosen = free_amounts[0]
-            elif not is_amount and free_texts:
-                chosen = free_texts[0]
-            else:
+            if role == ROW_NUMBER:
+                self._row_number(cell)
+                continue
+            if role not in (*free_texts, *free_amounts):  # no header over it: by meaning
+                role = self._by_meaning(cell, free_texts, free_amounts)
+            if role is None:
                 self.notes.append(ImportNote(text=cell.text, source=cell.source,
                                              reason="年度主要任务表中多出的单元格"))
-                continue
-            if chosen in free_amounts:
-                free_amounts.remove(chosen)
-                draft.amounts[chosen] = cell
+            elif role in free_amounts:
+                free_amounts.remove(role)
+                draft.amounts[role] = cell
             else:
-                free_texts.remove(chosen)
-                setattr(draft, chosen, cell.text)
+                free_texts.remove(role)
+                setattr(draft, role, cell.text)
                 draft.text_cells.append(cell)
         if compact(draft.name) not in _TOTAL_NAMES:
             self.tasks.append(draft)
@@ -102,6 +101,21 @@ class TaskTable:
             self.notes.append(ImportNote(text=cell.text, source=cell.source,
                                          reason="合计行中的文字，未能归入任何字段"))
         self.total = draft
+
+    @staticmethod
+    def _by_meaning(cell: Cell, free_texts: Sequence[str],
+                    free_amounts: Sequence[str]) -> str | None:
+        """A cell the header does not place: an amount to the next free amount, a text to
+        the next free text column."""
+        free = free_amounts if parse_amount(cell.text) is not None else free_texts
+        return free[0] if free else None
+
+    def _row_number(self, cell: Cell) -> None:
+        """A 序号 cell: the row's number, which the model has no field for; anything else
+        written there is kept as a note."""
+        if not is_row_number(cell.text):
+            self.notes.append(ImportNote(text=cell.text, source=cell.source,
+                                         reason="序号列中的内容不是序号，未能归入任何字段"))
 
     def _continue_cut_text(self, cells: Sequence[Cell]) -> bool:
         if len(cells) != 1 or not self.tasks or parse_amount(cells[0].text) is not None:

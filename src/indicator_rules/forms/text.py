@@ -17,9 +17,11 @@ from indicator_rules.taxonomy import canonical_level1, canonical_level2
 __all__ = [
     "Amount",
     "compact",
+    "convert_amount",
     "has_indicator_prefix",
     "is_attachment_line",
     "is_category",
+    "is_row_number",
     "is_template_text",
     "money_unit_in",
     "parse_amount",
@@ -53,7 +55,11 @@ _MONEY_UNIT_IN_TEXT = re.compile(
 _DATE = re.compile(
     r"^((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?$"
 )
-_TITLE = re.compile(r"绩效目标(?:申报|审核|批复)?表")
+#: A title ends with the form's name, or with a bracketed remark or the year after it.
+_TITLE = re.compile(r"绩效目标(?:申报|审核|批复)?表(?:\([^()]*\)|(?:19|20)\d{2}年度?)?$")
+#: A note or a remark names a form without being its title: 注：本表随…表一并报送。
+_NOT_A_TITLE = re.compile(r"^(?:注|说明|备注|填表说明)\d*[:：]")
+_ROW_NUMBER = re.compile(r"\(?(?:[0-9]{1,4}|[一二三四五六七八九十]{1,3})[).、．]?")
 _INDICATOR_PREFIX = re.compile(r"^指标\s*[0-9０-９一二三四五六七八九十]+\s*[:：、.．]")
 
 
@@ -88,10 +94,13 @@ def title_kind(text: str) -> str | None:
     """``"project"`` or ``"department"`` when ``text`` is the title of a form, else None.
 
     部门整体 / 单位整体 titles are department forms; other 绩效目标申报表 titles are project forms.
-    A long text that merely mentions a form is not a title.
+    A text that merely mentions a form is not a title: a title ends with the form's name (or a
+    bracketed remark or year after it), is at most 40 characters long and is no note (``注：``,
+    ``说明：``, ``备注：``), so ``注：本表随部门整体支出绩效目标表一并报送。`` and
+    ``项目绩效目标申报表填表说明`` are not titles.
     """
     key = compact(text)
-    if len(key) > 40 or not _TITLE.search(key):
+    if len(key) > 40 or not _TITLE.search(key) or _NOT_A_TITLE.match(key):
         return None
     return "department" if "整体" in key else "project"
 
@@ -127,6 +136,21 @@ def parse_amount(text: str) -> Amount | None:
     return Amount(number, _money_unit(unit) if unit else None)
 
 
+def convert_amount(number: Decimal, unit: MoneyUnit, to: MoneyUnit) -> Decimal:
+    """``number`` in ``unit`` expressed in ``to``, exactly (``400000`` 元 → ``40`` 万元): the
+    units differ by powers of ten, so only the decimal point moves; trailing zeros it leaves
+    after the point are dropped."""
+    converted = number.scaleb((MONEY_UNITS[unit] / MONEY_UNITS[to]).adjusted())
+    if _exponent(converted) < 0:
+        converted = converted.normalize()
+    return converted.quantize(Decimal(1)) if _exponent(converted) > 0 else converted
+
+
+def _exponent(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0  # 'n', 'N', 'F': not a finite number
+
+
 def _money_unit(text: str) -> MoneyUnit | None:
     for unit in MONEY_UNITS:
         if unit == text:
@@ -156,6 +180,12 @@ def parse_date(text: str) -> datetime.date | None:
 def is_category(text: str) -> bool:
     """True when ``text`` is a known 一级 or 二级 name (aliases included)."""
     return canonical_level1(text) is not None or canonical_level2(text) is not None
+
+
+def is_row_number(text: str) -> bool:
+    """True for what a 序号 column holds: a whole number (``1``, ``12``, ``一``, ``(3)``,
+    ``4.``)."""
+    return bool(_ROW_NUMBER.fullmatch(compact(text)))
 
 
 def has_indicator_prefix(text: str) -> bool:

@@ -4,40 +4,55 @@ Read with openpyxl. Merged ranges become spans on their top-left cell. A cell's 
 sheet shows: a number keeps the decimals its number format shows (``40`` formatted ``0.00`` reads
 ``40.00``) and is never a ``float`` on the way; a date reads ``2021-01-05``; a formula gives its
 cached result, or the formula itself when the file has none (files written by scripts often have
-none), so that it is reported rather than lost. Hidden sheets are read like the others.
+none), so that it is reported rather than lost.
+
+Hidden worksheets (the drop-down lists of a template, say) are not part of the form and are not
+read; each leaves a note in :attr:`Document.notes` with its name.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from indicator_rules.errors import FormError
 from indicator_rules.forms.grid import Cell, Document, Grid, clean_text
+from indicator_rules.forms.office import load_office_file
+from indicator_rules.model import ImportNote
 from indicator_rules.source import SourceRef
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["read_xlsx"]
 
-_DECIMALS_FORMAT = re.compile(r"^[#,]*0(?:\.(0+))?(?:_.*)?$")
+_DECIMALS_FORMAT = re.compile(r"^[#,]*0(?:\.(0+))?(?P<percent>%)?(?:_.*)?$")
+#: Parts of a number format that only decorate the number: "¥", \- , [Red], [$-804], _) …
+_FORMAT_DECORATION = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 _FLOAT_NOISE = Decimal("1e-9")
 
 
 def _number_text(number: int | float | Decimal, number_format: str) -> str:
     # str() of a float is its shortest exact-enough spelling (40.0, 539.42), never binary noise
     exact = Decimal(number) if isinstance(number, int) else Decimal(str(number))
-    match = _DECIMALS_FORMAT.match(number_format.split(";")[0].strip())
-    if match:
-        places = len(match.group(1) or "")
-        shown = exact.quantize(Decimal(1).scaleb(-places))
-        # show the decimals the format shows; round only a float's last-digit noise away
-        if abs(shown - exact) < _FLOAT_NOISE:
-            return format(shown, "f")
-    if isinstance(number, float) and exact == exact.to_integral_value():
-        return format(exact.to_integral_value(), "f")  # 40.0 shows as 40, as Excel does
-    return format(exact, "f")
+    section = _FORMAT_DECORATION.sub("", number_format.split(";")[0]).strip()
+    match = _DECIMALS_FORMAT.match(section)
+    if match is None:
+        if isinstance(number, float) and exact == exact.to_integral_value():
+            return format(exact.to_integral_value(), "f")  # 40.0 shows as 40, as Excel does
+        return format(exact, "f")
+    percent = "%" if match.group("percent") else ""
+    if percent:
+        exact = exact.scaleb(2)  # 0.955 shown as a percentage is 95.5%, exactly
+    places = len(match.group(1) or "")
+    shown = exact.quantize(Decimal(1).scaleb(-places))
+    # show the decimals the format shows; round only a float's last-digit noise away, so that
+    # a value with more digits than its format shows keeps them (0.955 in 0% reads 95.5%)
+    if abs(shown - exact) < _FLOAT_NOISE:
+        return format(shown, "f") + percent
+    return format(exact.normalize(), "f") + percent
 
 
 def _value_text(value: object, number_format: str) -> str:
@@ -57,53 +72,62 @@ def _value_text(value: object, number_format: str) -> str:
 
 
 def read_xlsx(path: str | Path) -> Document:
-    """Read every worksheet of an Excel workbook; raises :class:`FormError` naming the file."""
+    """Read the visible worksheets of a workbook; raises :class:`FormError` naming the file."""
     import openpyxl  # a heavy import, needed only for Excel files
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = str(path)
-    try:
-        shown = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
-    except (OSError, InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise FormError(f"cannot read the file as an Excel workbook (.xlsx): {error}",
-                        file=name) from error
+    shown, formulas = load_office_file(
+        lambda: (openpyxl.load_workbook(path, data_only=True),
+                 openpyxl.load_workbook(path, data_only=False)),
+        path, "an Excel workbook (.xlsx)", (InvalidFileException,))
     grids: list[Grid] = []
+    notes: list[ImportNote] = []
     for sheet in shown.worksheets:
-        spans = {
-            (merged.min_row, merged.min_col): (merged.max_row - merged.min_row + 1,
-                                               merged.max_col - merged.min_col + 1)
-            for merged in sheet.merged_cells.ranges
-        }
-        covered = {
-            (row, column)
-            for merged in sheet.merged_cells.ranges
-            for row in range(merged.min_row, merged.max_row + 1)
-            for column in range(merged.min_col, merged.max_col + 1)
-            if (row, column) != (merged.min_row, merged.min_col)
-        }
-        formula_sheet = formulas[sheet.title]
-        cells: list[Cell] = []
-        for row in sheet.iter_rows():
-            for cell in row:
-                row_number, column_number = cell.row, cell.column
-                if row_number is None or column_number is None:
-                    continue
-                if (row_number, column_number) in covered:
-                    continue
-                value = cell.value
-                if value is None:
-                    value = formula_sheet.cell(row=row_number, column=column_number).value
-                text = _value_text(value, cell.number_format)
-                if not text:
-                    continue
-                row_span, column_span = spans.get((row_number, column_number), (1, 1))
-                cells.append(Cell(
-                    text=text, row=row_number, column=column_number, row_span=row_span,
-                    column_span=column_span,
-                    source=SourceRef(file=name, sheet=sheet.title, row=row_number,
-                                     column=column_number),
-                ))
-        grids.append(Grid(cells=tuple(cells), name=sheet.title,
-                          source=SourceRef(file=name, sheet=sheet.title)))
-    return Document(file=name, parts=tuple(grids))
+        grid = _grid(sheet, formulas[sheet.title], name)
+        if sheet.sheet_state == "visible":
+            grids.append(grid)
+        elif grid.cells:
+            notes.append(ImportNote(
+                text=sheet.title, source=grid.source,
+                reason=f"隐藏的工作表（{len(grid.cells)} 个非空单元格），未读取"))
+    return Document(file=name, parts=tuple(grids), notes=tuple(notes))
+
+
+def _grid(sheet: Worksheet, formula_sheet: Worksheet, file: str) -> Grid:
+    """One worksheet as a grid; ``formula_sheet`` is the same sheet read with its formulas."""
+    spans = {
+        (merged.min_row, merged.min_col): (merged.max_row - merged.min_row + 1,
+                                           merged.max_col - merged.min_col + 1)
+        for merged in sheet.merged_cells.ranges
+    }
+    covered = {
+        (row, column)
+        for merged in sheet.merged_cells.ranges
+        for row in range(merged.min_row, merged.max_row + 1)
+        for column in range(merged.min_col, merged.max_col + 1)
+        if (row, column) != (merged.min_row, merged.min_col)
+    }
+    cells: list[Cell] = []
+    for row in sheet.iter_rows():
+        for cell in row:
+            row_number, column_number = cell.row, cell.column
+            if row_number is None or column_number is None:
+                continue
+            if (row_number, column_number) in covered:
+                continue
+            value = cell.value
+            if value is None:
+                value = formula_sheet.cell(row=row_number, column=column_number).value
+            text = _value_text(value, cell.number_format)
+            if not text:
+                continue
+            row_span, column_span = spans.get((row_number, column_number), (1, 1))
+            cells.append(Cell(
+                text=text, row=row_number, column=column_number, row_span=row_span,
+                column_span=column_span,
+                source=SourceRef(file=file, sheet=sheet.title, row=row_number,
+                                 column=column_number),
+            ))
+    return Grid(cells=tuple(cells), name=sheet.title,
+                source=SourceRef(file=file, sheet=sheet.title), is_worksheet=True)
