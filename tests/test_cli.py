@@ -109,10 +109,11 @@ def test_check_prints_findings_and_exits_by_fail_on(
 ):
     assert main(["check", str(sample_json), "--ruleset", str(rules_file)]) == 1
     out = capsys.readouterr().out
-    assert "hengyang-2021-3-1  项目「党员活动经费」：4 错误，1 警告" in out
+    assert f"hengyang-2021-3-1  项目「党员活动经费」（{sample_json}）：4 错误，1 警告" in out
     assert "  错误 V01 三级指标须填写指标值  indicators[1].value\n" \
            "      「指标 2: 自选党建活动」未填写指标值" in out
-    assert "hengyang-2021-3-3  部门整体「中共衡阳市直属机关工作委员会」：1 警告" in out
+    assert (f"hengyang-2021-3-3  部门整体「中共衡阳市直属机关工作委员会」（{sample_json}）：1 警告"
+            in out)
     only_vague = rules_file.with_name("vague.rules")
     only_vague.write_text(RULES.replace("severity error", "severity info"), "utf-8")
     assert main(["check", str(sample_json), "--ruleset", str(only_vague)]) == 0

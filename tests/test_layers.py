@@ -15,10 +15,12 @@ FLOORS: list[set[str]] = [
     {"labels"},
     {"serialize", "dsl"},  # the rules language never imports the loaders, nor they it
     {"forms"},  # the form readers build declarations and may validate through serialize
+    {"intake"},  # files and folders → declarations, through serialize and forms
     {"findings"},
     {"engine"},
     {"ruleset"},
-    {"catalog"},
+    {"runner"},  # a ruleset over a stream of inputs, in worker processes
+    {"catalog", "render"},
     {"cli"},
     {"__main__"},
 ]

@@ -12,6 +12,10 @@ The public API is gathered here; everything else is importable but private by co
   (:mod:`indicator_rules.forms`).
 - Rules: :func:`load_ruleset` → :class:`Ruleset`; ``ruleset.check(declaration)`` →
   :class:`Report` of :class:`Finding` s; :class:`FunctionRegistry` for a bureau's own functions.
+- Runs: :func:`read_inputs` reads files and folders into :class:`InputItem` s (and
+  :class:`InputError` s for what cannot be read); :func:`check_items` checks them in order, in
+  worker processes with ``jobs=N``; :func:`report_schema` is the JSON Schema of the JSON report
+  (:mod:`indicator_rules.intake`, :mod:`indicator_rules.runner`, :mod:`indicator_rules.render`).
 - Errors: everything raised on purpose derives from :class:`IndicatorRulesError`.
 """
 
@@ -43,6 +47,7 @@ from indicator_rules.errors import (
 )
 from indicator_rules.findings import Finding, FindingKind, Report, Severity
 from indicator_rules.forms import FormReader, Grid, read_forms
+from indicator_rules.intake import InputError, InputItem, read_inputs
 from indicator_rules.labels import LABELS, FieldLabel, field_for_label, labels_of
 from indicator_rules.model import (
     MONEY_UNITS,
@@ -62,6 +67,7 @@ from indicator_rules.model import (
     Waiver,
     derive_id,
 )
+from indicator_rules.render.json_report import report_schema
 from indicator_rules.ruleset import (
     ExampleResult,
     ParamInfo,
@@ -71,6 +77,7 @@ from indicator_rules.ruleset import (
     load_ruleset,
     load_ruleset_text,
 )
+from indicator_rules.runner import check_items
 from indicator_rules.serialize import (
     FileFormat,
     LoadResult,
@@ -132,6 +139,8 @@ __all__ = [
     "Indicator",
     "IndicatorRulesError",
     "IndicatorValue",
+    "InputError",
+    "InputItem",
     "LoadResult",
     "MoneyUnit",
     "ParamInfo",
@@ -158,6 +167,7 @@ __all__ = [
     "Waiver",
     "__version__",
     "builtin_ruleset_names",
+    "check_items",
     "declaration_schema",
     "derive_id",
     "describe_value",
@@ -173,7 +183,9 @@ __all__ = [
     "parse_value",
     "read_declarations",
     "read_forms",
+    "read_inputs",
     "render_target",
+    "report_schema",
     "structure_declaration",
     "unstructure_declaration",
     "value_to_json",

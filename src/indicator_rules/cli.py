@@ -1,13 +1,14 @@
 """The ``indicator-rules`` command.
 
 Exit status: 0 when everything was read (and, for ``check``, nothing at or above ``--fail-on``
-was found; for ``test``, every example behaved); 1 for findings at or above ``--fail-on`` or a
-failed example; 2 for bad usage, a ruleset that does not load, or input that could not be read
-(every readable declaration is still processed; the problems go to standard error with their file
-and JSON path or form position).
+was found; for ``test``, every example behaved); 1 for findings at or above ``--fail-on``, a
+rule that failed to run, or a failed example; 2 for bad usage, a ruleset that does not load, or
+input that could not be read (every readable declaration is still processed; the problems go to
+standard error, and into the report, with their file and JSON path or form position).
 
-Form files (.md, .xlsx, .docx, .csv …) are read by :mod:`indicator_rules.forms` wherever
-declaration files are accepted; their import notes (text the reader could not place) go to
+Wherever files are accepted, a folder stands for the declaration and form files inside it
+(recursed). Form files (.md, .txt, .xlsx, .docx, .csv …) are read by
+:mod:`indicator_rules.forms`; their import notes (text the reader could not place) go to
 standard error with their positions and do not change the exit status.
 """
 
@@ -17,26 +18,21 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from typing import TextIO
 
-from indicator_rules.catalog import render_catalog
-from indicator_rules.errors import (
-    DeclarationError,
-    FormError,
-    IndicatorRulesError,
-    RulesetLoadError,
-)
-from indicator_rules.findings import Report, Severity
-from indicator_rules.forms import is_form_file, read_forms
+from indicator_rules.catalog import params_of, render_catalog
+from indicator_rules.errors import DeclarationError, RulesetLoadError
+from indicator_rules.findings import Severity
+from indicator_rules.intake import InputError, InputItem, read_inputs
 from indicator_rules.model import Declaration
+from indicator_rules.render import FORMATS, Format, RunSummary, make_renderer
+from indicator_rules.render.json_report import report_schema
 from indicator_rules.ruleset import Ruleset, load_ruleset
-from indicator_rules.serialize import (
-    declaration_schema,
-    dump_declarations,
-    dumps_declarations,
-    read_declarations,
-)
+from indicator_rules.runner import check_items
+from indicator_rules.serialize import declaration_schema, dump_declarations, dumps_declarations
 from indicator_rules.values import describe_value, parse_value, value_to_json
 
 __all__ = ["main"]
@@ -44,6 +40,8 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+
+DEFAULT_RULESET = "mof-2021"
 
 _KIND_NAMES = {"project": "项目", "department": "部门整体"}
 
@@ -58,8 +56,74 @@ def _parse_value(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def _schema(arguments: argparse.Namespace, out: TextIO) -> int:
-    out.write(json.dumps(declaration_schema(), ensure_ascii=False, indent=2) + "\n")
+    schema = report_schema() if arguments.report else declaration_schema()
+    out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
+
+
+class _Progress:
+    """A one-line count of the declarations read, on standard error when it is a terminal;
+    other messages to standard error clear it first."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.count = 0
+        self.shown_at = 0.0
+
+    def tick(self) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if self.enabled and now - self.shown_at > 0.2:
+            self.shown_at = now
+            sys.stderr.write(f"\r\x1b[K已检查 {self.count} 份申报表…")
+            sys.stderr.flush()
+
+    def say(self, text: str) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+        sys.stderr.write(text + "\n")
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\x1b[K")
+
+
+def _say_notes(declaration: Declaration, file: str, progress: _Progress) -> None:
+    for note in declaration.notes:
+        where = str(note.source) if note.source is not None else file
+        reason = f"（{note.reason}）" if note.reason else ""
+        progress.say(f"{where}: 导入备注{reason}：{note.text}")
+
+
+def _declarations(paths: Sequence[str], errors: list[InputError],
+                  progress: _Progress | None = None) -> Iterator[InputItem]:
+    """Every declaration of the files and folders, in order; problems and import notes go to
+    standard error, and the problems are appended to ``errors``."""
+    talk = progress or _Progress(False)
+    for entry in read_inputs(paths):
+        if isinstance(entry, InputError):
+            talk.say(str(entry))
+            errors.append(entry)
+            continue
+        _say_notes(entry.declaration, entry.file, talk)
+        yield entry
+
+
+def _import(arguments: argparse.Namespace, out: TextIO) -> int:
+    errors: list[InputError] = []
+    declarations = [item.declaration for item in _declarations(arguments.files, errors)]
+    if arguments.output is None:
+        out.write(dumps_declarations(declarations))
+    else:
+        try:
+            dump_declarations(declarations, arguments.output)
+        except DeclarationError as error:  # an output suffix the writer does not know
+            sys.stderr.write(f"{error}\n")
+            return EXIT_BAD_INPUT
+        except OSError as error:
+            sys.stderr.write(f"{arguments.output}: cannot write: {error}\n")
+            return EXIT_BAD_INPUT
+    return EXIT_BAD_INPUT if errors else EXIT_OK
 
 
 def _write_declaration(declaration: Declaration, out: TextIO) -> None:
@@ -79,60 +143,11 @@ def _write_declaration(declaration: Declaration, out: TextIO) -> None:
         out.write(f"  {path}\n    {shown}  →  {describe_value(value.parsed)}\n")
 
 
-def _read_file(path: str) -> tuple[list[Declaration], list[IndicatorRulesError]]:
-    """The declarations of one file, form or declaration file, and the problems found."""
-    if is_form_file(path):
-        try:
-            return read_forms(path), []
-        except FormError as error:
-            return [], [error]
-    result = read_declarations(path)
-    return list(result.declarations), list(result.errors)
-
-
-def _write_notes(declaration: Declaration, path: str) -> None:
-    for note in declaration.notes:
-        where = str(note.source) if note.source is not None else path
-        reason = f"（{note.reason}）" if note.reason else ""
-        sys.stderr.write(f"{where}: 导入备注{reason}：{note.text}\n")
-
-
-def _declarations(files: Sequence[str], unreadable: list[str]) -> Iterator[Declaration]:
-    """Every declaration of the files, in order; problems and import notes go to standard
-    error, and the files that had problems are appended to ``unreadable``."""
-    for path in files:
-        declarations, errors = _read_file(path)
-        for error in errors:
-            sys.stderr.write(f"{error}\n")
-        if errors:
-            unreadable.append(path)
-        for declaration in declarations:
-            _write_notes(declaration, path)
-            yield declaration
-
-
-def _import(arguments: argparse.Namespace, out: TextIO) -> int:
-    unreadable: list[str] = []
-    declarations = list(_declarations(arguments.files, unreadable))
-    if arguments.output is None:
-        out.write(dumps_declarations(declarations))
-    else:
-        try:
-            dump_declarations(declarations, arguments.output)
-        except DeclarationError as error:  # an output suffix the writer does not know
-            sys.stderr.write(f"{error}\n")
-            return EXIT_BAD_INPUT
-        except OSError as error:
-            sys.stderr.write(f"{arguments.output}: cannot write: {error}\n")
-            return EXIT_BAD_INPUT
-    return EXIT_BAD_INPUT if unreadable else EXIT_OK
-
-
 def _show(arguments: argparse.Namespace, out: TextIO) -> int:
-    unreadable: list[str] = []
-    for declaration in _declarations(arguments.files, unreadable):
-        _write_declaration(declaration, out)
-    return EXIT_BAD_INPUT if unreadable else EXIT_OK
+    errors: list[InputError] = []
+    for item in _declarations(arguments.files, errors):
+        _write_declaration(item.declaration, out)
+    return EXIT_BAD_INPUT if errors else EXIT_OK
 
 
 def _load(reference: str) -> Ruleset | None:
@@ -143,32 +158,62 @@ def _load(reference: str) -> Ruleset | None:
         return None
 
 
-def _write_report(report: Report, declaration: Declaration, out: TextIO) -> None:
-    counts = "，".join(f"{report.count(severity)} {severity.label}"
-                      for severity in sorted(Severity, reverse=True) if report.count(severity))
-    out.write(f"{declaration.id}  {_KIND_NAMES[declaration.kind]}「{declaration.name}」："
-              f"{counts or '未发现问题'}\n")
-    for finding in report.findings:
-        waived = f"（已豁免：{finding.waived}）" if finding.waived else ""
-        where = f"  {finding.path}" if finding.path else ""
-        if finding.source is not None:
-            where += f"  [{finding.source}]"
-        out.write(f"  {finding.severity.label} {finding.rule_id} {finding.title}{where}{waived}\n"
-                  f"      {finding.message}\n")
-    for waiver in report.unused_waivers:
-        out.write(f"  提示 豁免未使用：{waiver.rule} {waiver.path or ''}（{waiver.reason}）\n")
+def _use_color(choice: str, out: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return out.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _checked(ruleset: Ruleset, declarations: Iterator[Declaration]
-             ) -> Iterator[tuple[Declaration, Report]]:
-    """Each declaration with its report: one at a time, or, when the ruleset has batch rules,
-    all the files' declarations checked together as one batch."""
-    if not ruleset.has_batch_rules:
-        for declaration in declarations:
-            yield declaration, ruleset.check(declaration)
-        return
-    batch = list(declarations)
-    yield from zip(batch, ruleset.check_batch(batch), strict=True)
+def _run_check(arguments: argparse.Namespace, ruleset: Ruleset, out: TextIO) -> int:
+    summary = RunSummary(ruleset.name, Severity.parse(arguments.fail_on),
+                         exit_zero=arguments.exit_zero)
+    output_format: Format = arguments.format
+    renderer = make_renderer(output_format, out, ruleset,
+                             color=_use_color(arguments.color, out))
+    progress = _Progress(not arguments.no_progress and sys.stderr.isatty())
+    entries = _counted(read_inputs(arguments.files), progress)
+    for entry in check_items(ruleset, entries, jobs=arguments.jobs):
+        if isinstance(entry, InputError):
+            summary.add_error(entry)
+            renderer.error(entry)
+            continue
+        item, report = entry
+        summary.add(item, report)
+        renderer.add(item, report)
+    progress.done()
+    renderer.finish(summary)
+    return summary.exit_status
+
+
+def _counted(entries: Iterable[InputItem | InputError],
+             progress: _Progress) -> Iterator[InputItem | InputError]:
+    """The entries as read, telling standard error about problems and notes on the way."""
+    for entry in entries:
+        if isinstance(entry, InputError):
+            progress.say(str(entry))
+        else:
+            _say_notes(entry.declaration, entry.file, progress)
+            progress.tick()
+        yield entry
+
+
+def _check(arguments: argparse.Namespace, out: TextIO) -> int:
+    ruleset = _load(arguments.ruleset)
+    if ruleset is None:
+        return EXIT_BAD_INPUT
+    if arguments.jobs < 1:
+        sys.stderr.write(f"--jobs must be at least 1, got {arguments.jobs}\n")
+        return EXIT_BAD_INPUT
+    if arguments.output is None:
+        return _run_check(arguments, ruleset, out)
+    with ExitStack() as stack:
+        try:
+            target = stack.enter_context(open(arguments.output, "w", encoding="utf-8",
+                                              newline="\n"))
+        except OSError as error:
+            sys.stderr.write(f"{arguments.output}: cannot write: {error}\n")
+            return EXIT_BAD_INPUT
+        return _run_check(arguments, ruleset, target)
 
 
 def _catalog(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -188,24 +233,8 @@ def _catalog(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _check(arguments: argparse.Namespace, out: TextIO) -> int:
-    ruleset = _load(arguments.ruleset)
-    if ruleset is None:
-        return EXIT_BAD_INPUT
-    fail_on = Severity.parse(arguments.fail_on)
-    unreadable: list[str] = []
-    failed = False
-    for declaration, report in _checked(ruleset, _declarations(arguments.files, unreadable)):
-        _write_report(report, declaration, out)
-        found = bool(report.at_or_above(fail_on)) and not arguments.exit_zero
-        failed |= found or report.rules_errored > 0
-    if unreadable:
-        return EXIT_BAD_INPUT
-    return EXIT_FINDINGS if failed else EXIT_OK
-
-
 def _rules(arguments: argparse.Namespace, out: TextIO) -> int:
-    ruleset = _load(arguments.ruleset)
+    ruleset = _load(arguments.ruleset_option or arguments.ruleset or DEFAULT_RULESET)
     if ruleset is None:
         return EXIT_BAD_INPUT
     for info in ruleset.rules:
@@ -236,25 +265,13 @@ def _explain(arguments: argparse.Namespace, out: TextIO) -> int:
     for label, text in (("doc", node.doc), ("fix", node.fix)):
         if text:
             lines.append(f"  {label}: {text}")
-    source = _rule_text(span.file, span.line)
-    lines += ["", *source]
+    for name in params_of(node, set(ruleset.params)):
+        lines.append(f"  param {name} = {ruleset.format_param(name)} "
+                     f"(from {ruleset.params[name].origin})")
+    lines += ["", *("    " + line for line in ruleset.rule_text(node.rule_id).split("\n")
+                    if line.strip())]
     out.write("\n".join(lines) + "\n")
     return EXIT_OK
-
-
-def _rule_text(file: str, line: int) -> list[str]:
-    """The rule's lines in its file, up to the next rule."""
-    try:
-        with open(file, encoding="utf-8-sig") as handle:
-            text_lines = handle.read().split("\n")
-    except OSError:
-        return []
-    block = [text_lines[line - 1]]
-    for text in text_lines[line:]:
-        if text.startswith(("rule ", "param ", "severity ", "disable ", "ruleset ")):
-            break
-        block.append(text)
-    return ["    " + text for text in block if text.strip()]
 
 
 def _test(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -271,6 +288,9 @@ def _test(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if failures else EXIT_OK
 
 
+_RULESET_HELP = f"a built-in ruleset name or the path of a .rules file (default {DEFAULT_RULESET})"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="indicator-rules",
@@ -279,112 +299,125 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    parse_value_command = commands.add_parser(
-        "parse-value",
-        help="parse one 指标值 and print what it means",
-        description="Parse one 指标值 (indicator target) and print the targets read in it.",
-        epilog="examples:\n  indicator-rules parse-value '每季度至少1次'\n"
-        "  indicator-rules parse-value '满意度95%%以上' --json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    def command(name: str, summary: str, description: str, examples: Sequence[str]
+                ) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=summary, description=description,
+            epilog="examples:\n" + "\n".join(f"  indicator-rules {line}" for line in examples),
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    check = command(
+        "check", "check declaration or form files with a ruleset",
+        "Check declaration files (.json, .jsonl, .yaml), forms (.md, .txt, .xlsx, .docx, "
+        ".csv, imported on the fly) and folders of them (recursed) with a ruleset, as one "
+        "batch. Text output lists each declaration's findings in Chinese, errors first, with "
+        "where they are on the form; --format json and sarif are for programs. Files that "
+        "cannot be read are reported (standard error, and 'errors' in JSON) and every other "
+        "file is still checked. Exit status: 0 nothing at or above --fail-on, 1 findings at "
+        "or above it (or a rule that failed to run), 2 bad usage or unreadable input.",
+        ["check examples/hengyang-2021.md", "check forms/ --ruleset my-bureau.rules --fail-on "
+         "warning", "check intake/ --format json -o report.json --jobs 4",
+         "check declarations.jsonl --format sarif -o results.sarif"])
+    check.add_argument("files", nargs="+", metavar="PATH",
+                       help="declaration files, form files or folders")
+    check.add_argument("--ruleset", default=DEFAULT_RULESET, help=_RULESET_HELP)
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="text (default), json or sarif")
+    check.add_argument("-o", "--output", metavar="FILE",
+                       help="write the report to FILE instead of standard output")
+    check.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
+                       help="exit 1 when a finding at or above this severity remains "
+                       "(default: error)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 whatever the findings (a rule that fails to evaluate, or "
+                       "input that cannot be read, still sets the status)")
+    check.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="check in N worker processes (same output as 1; default 1)")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                       help="colour the text report (default: auto, when a terminal and "
+                       "NO_COLOR is not set)")
+    check.add_argument("--no-progress", action="store_true",
+                       help="no progress line on standard error")
+    check.set_defaults(handler=_check)
+
+    importer = command(
+        "import", "read forms (.md, .xlsx, .docx, .csv) into typed declarations",
+        "Read filled-in forms (申报表) — Markdown, Excel, Word or CSV tables, or folders of "
+        "them — and write the declarations found in them as JSON (standard output, or -o FILE "
+        "as .json, .jsonl or .yaml). Text the reader could not place is kept in each "
+        "declaration's notes and printed to standard error with its position; a file without "
+        "a recognisable form is reported and the other files are still imported (exit 2).",
+        ["import examples/hengyang-2021.md", "import forms/ -o declarations.yaml"])
+    importer.add_argument("files", nargs="+", metavar="PATH",
+                          help="form files or folders (declaration files are passed through)")
+    importer.add_argument("-o", "--output", metavar="OUT",
+                          help="write to OUT (.json, .jsonl, .yaml) instead of standard output")
+    importer.set_defaults(handler=_import)
+
+    show = command(
+        "show", "show each indicator of some declarations with its parsed 指标值",
+        "Read declaration files, forms or folders and show every indicator with what its "
+        "指标值 parses to. Problems are printed with their JSON path or form position; the "
+        "other declarations are still shown.",
+        ["show examples/hengyang-2021.json", "show examples/hengyang-2021.md"])
+    show.add_argument("files", nargs="+", metavar="PATH", help="declaration or form files")
+    show.set_defaults(handler=_show)
+
+    parse_value_command = command(
+        "parse-value", "parse one 指标值 and print what it means",
+        "Parse one 指标值 (indicator target) and print the targets read in it.",
+        ["parse-value '每季度至少1次'", "parse-value '满意度95%%以上' --json"])
     parse_value_command.add_argument("text", help="the 指标值 text")
-    parse_value_command.add_argument("--json", action="store_true", help="print one JSON object")
+    parse_value_command.add_argument("--json", action="store_true", help="print JSON")
     parse_value_command.set_defaults(handler=_parse_value)
 
-    schema_command = commands.add_parser(
-        "schema",
-        help="print the JSON Schema of declaration files",
-        description="Print the JSON Schema (draft 2020-12) of declaration files.",
-    )
-    schema_command.set_defaults(handler=_schema)
+    schema = command(
+        "schema", "print the JSON Schema of declaration files (or of the JSON report)",
+        "Print the JSON Schema (draft 2020-12) of declaration files, or with --report of "
+        "the report that 'check --format json' writes.",
+        ["schema > declarations.schema.json", "schema --report > report.schema.json"])
+    schema.add_argument("--report", action="store_true",
+                        help="the schema of 'check --format json' instead")
+    schema.set_defaults(handler=_schema)
 
-    import_command = commands.add_parser(
-        "import",
-        help="read forms (.md, .xlsx, .docx, .csv) into typed declarations",
-        description="Read filled-in forms (申报表) — Markdown, Excel, Word or CSV tables — and "
-        "write the declarations found in them as JSON (standard output, or -o FILE as .json, "
-        ".jsonl or .yaml). Text the reader could not place is kept in each declaration's "
-        "notes and printed to standard error with its position; a file without a "
-        "recognisable form is reported and the other files are still imported (exit 2).",
-        epilog="examples:\n  indicator-rules import examples/hengyang-2021.md\n"
-        "  indicator-rules import forms/*.xlsx -o declarations.yaml",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    import_command.add_argument("files", nargs="+", metavar="FILE",
-                                help="form files (declaration files are passed through)")
-    import_command.add_argument("-o", "--output", metavar="OUT",
-                                help="write to OUT (.json, .jsonl, .yaml) instead of standard "
-                                "output")
-    import_command.set_defaults(handler=_import)
+    rules = command(
+        "rules", "list the rules of a composed ruleset with their origin",
+        "List the rules of a composed ruleset: id, severity (or why it is disabled), title and "
+        "the file each comes from.",
+        ["rules", "rules hunan-hengyang", "rules --ruleset my-bureau.rules"])
+    rules.add_argument("ruleset", nargs="?", help=_RULESET_HELP)
+    rules.add_argument("--ruleset", dest="ruleset_option", metavar="RULESET",
+                       help="the same, as an option")
+    rules.set_defaults(handler=_rules)
 
-    show_command = commands.add_parser(
-        "show",
-        help="read declaration or form files and show each indicator with its parsed 指标值",
-        description="Read declaration files (.json, .jsonl, .yaml) or forms (.md, .xlsx, "
-        ".docx, .csv) and show every indicator with what its 指标值 parses to. Problems in "
-        "the files are printed with their JSON path or form position; the other declarations "
-        "are still shown.",
-        epilog="examples:\n  indicator-rules show examples/hengyang-2021.json\n"
-        "  indicator-rules show examples/hengyang-2021.md",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    show_command.add_argument("files", nargs="+", metavar="FILE",
-                              help="declaration or form files")
-    show_command.set_defaults(handler=_show)
+    test = command(
+        "test", "run the inline examples of every rule of a ruleset",
+        "Run every enabled rule's inline examples and end with 'N passed, N failed'; exit 1 "
+        "when an example does not behave.",
+        ["test mof-2021", "test my-bureau.rules"])
+    test.add_argument("ruleset", help="a built-in ruleset name or a .rules path")
+    test.set_defaults(handler=_test)
 
-    check_command = commands.add_parser(
-        "check",
-        help="check declaration or form files with a ruleset",
-        description="Check declaration files (.json, .jsonl, .yaml) or forms (.md, .xlsx, "
-        ".docx, .csv, imported on the fly) with a ruleset and print the findings of each "
-        "declaration.",
-        epilog="example:\n  indicator-rules check examples/hengyang-2021.json "
-        "--ruleset my-bureau.rules --fail-on error",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    check_command.add_argument("files", nargs="+", metavar="FILE",
-                               help="declaration or form files")
-    check_command.add_argument("--ruleset", required=True,
-                               help="a built-in ruleset name or the path of a .rules file")
-    check_command.add_argument("--fail-on", choices=["error", "warning", "info"],
-                               default="error",
-                               help="exit 1 when a finding at or above this severity remains "
-                               "(default: error)")
-    check_command.add_argument("--exit-zero", action="store_true",
-                               help="exit 0 whatever the findings (a rule that fails to "
-                               "evaluate, or input that cannot be read, still sets the status)")
-    check_command.set_defaults(handler=_check)
+    explain = command(
+        "explain", "show one rule: severity, origin, doc, fix, params and its text",
+        "Show one rule of a composed ruleset: its severity (and where it was re-mapped), where "
+        "it is written, its doc and fix hint, the params it reads with their values, and its "
+        "text with its inline examples.",
+        ["explain V01", "explain M02 --ruleset hunan-hengyang"])
+    explain.add_argument("rule_id", metavar="RULE", help="a rule id such as V01")
+    explain.add_argument("--ruleset", default=DEFAULT_RULESET, help=_RULESET_HELP)
+    explain.set_defaults(handler=_explain)
 
-    for name, handler, text in (
-        ("rules", _rules, "list the rules of a composed ruleset with their origin"),
-        ("test", _test, "run the inline examples of every rule of a ruleset"),
-    ):
-        command = commands.add_parser(name, help=text, description=text[0].upper() + text[1:]
-                                      + ".")
-        command.add_argument("ruleset", help="a built-in ruleset name or a .rules path")
-        command.set_defaults(handler=handler)
-
-    catalog_command = commands.add_parser(
-        "catalog", help="write the rule catalog page (Markdown) of a composed ruleset",
-        description="Write the rule catalog of a composed ruleset as a Markdown page: params, "
-        "and every rule with its id, title, severity, params, doc, fix hint, text and inline "
-        "examples. The pages in docs/rules/ are made with it.",
-        epilog="example:\n  indicator-rules catalog mof-2021 -o docs/rules/mof-2021.md",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    catalog_command.add_argument("ruleset", help="a built-in ruleset name or a .rules path")
-    catalog_command.add_argument("-o", "--output", metavar="FILE",
-                                 help="write to FILE instead of standard output")
-    catalog_command.set_defaults(handler=_catalog)
-
-    explain_command = commands.add_parser(
-        "explain", help="show one rule: its text, severity, origin, doc and fix",
-        description="Show one rule of a composed ruleset.",
-    )
-    explain_command.add_argument("rule_id", metavar="RULE", help="a rule id such as V01")
-    explain_command.add_argument("--ruleset", required=True,
-                                 help="a built-in ruleset name or a .rules path")
-    explain_command.set_defaults(handler=_explain)
+    catalog = command(
+        "catalog", "write the rule catalog page (Markdown) of a composed ruleset",
+        "Write the rule catalog of a composed ruleset as a Markdown page: params, and every "
+        "rule with its id, title, severity, params, doc, fix hint, text and inline examples. "
+        "The pages in docs/rules/ are made with it.",
+        ["catalog mof-2021 -o docs/rules/mof-2021.md"])
+    catalog.add_argument("ruleset", help="a built-in ruleset name or a .rules path")
+    catalog.add_argument("-o", "--output", metavar="FILE",
+                         help="write to FILE instead of standard output")
+    catalog.set_defaults(handler=_catalog)
     return parser
 
 

@@ -138,6 +138,9 @@ class Ruleset:
             for name, (value, doc, origin) in composition.params.items()
         }
         self.compiled = compiled
+        #: how to load this ruleset again (the path of its file), for worker processes; None
+        #: when it was built from text in memory or with a registry of one's own
+        self.reference: str | None = None
         self._functions = functions
         self._sources = composition.sources
         self._param_values = {name: value for name, (value, _, _) in composition.params.items()}
@@ -500,7 +503,10 @@ def load_ruleset(name_or_path: str | Path, *,
             f"cannot find ruleset {str(name_or_path)!r}",
             hint=f"built-in rulesets: {known}; or give the path of a .rules file")])
     node, composition = _compose(path, _read(path), registry, (path.resolve(),))
-    return _finish(node, composition, registry)
+    ruleset = _finish(node, composition, registry)
+    if functions is None:
+        ruleset.reference = str(path.resolve())
+    return ruleset
 
 
 def load_ruleset_text(text: str, *, name: str = "<rules>", base: Path | None = None,

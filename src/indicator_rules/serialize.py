@@ -60,6 +60,7 @@ from indicator_rules.source import SourceRef
 from indicator_rules.values import Comparator
 
 __all__ = [
+    "DECLARATION_SUFFIXES",
     "FileFormat",
     "LoadResult",
     "declaration_schema",
@@ -103,6 +104,9 @@ _SUFFIX_FORMATS: Final[dict[str, FileFormat]] = {
     ".yaml": "yaml",
     ".yml": "yaml",
 }
+
+#: The suffixes of declaration files (JSON, JSON Lines, YAML).
+DECLARATION_SUFFIXES: Final = tuple(_SUFFIX_FORMATS)
 # Other spellings accepted on input for enumerations (what budget systems and forms write).
 _COMPARATOR_SPELLINGS: Final = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "＝": "="}
 _VALUE_TYPE_SPELLINGS: Final = {"定量": "quantitative", "定性": "qualitative"}

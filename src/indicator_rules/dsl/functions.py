@@ -99,7 +99,7 @@ def _bool_list(name: str, types: Sequence[DslType]) -> DslType:
     item = _list_argument(name, types)
     if item.kind not in (Kind.BOOL, Kind.NULL):
         raise SignatureError(f"{name}() takes a list of conditions, got list of {item}")
-    return BOOL
+    return BOOL.or_null() if item.nullable else BOOL  # a null condition can leave it undecided
 
 
 def _fixed(name: str, parameters: Sequence[DslType], result: DslType) -> TypeRule:

@@ -1,0 +1,128 @@
+"""Where declarations come from on the command line: files and folders, read one by one.
+
+:func:`expand_paths` turns what the user named into the files to read (folders recursed, in
+sorted order); :func:`read_inputs` reads them lazily — declaration files (JSON, JSON Lines,
+YAML) through :mod:`indicator_rules.serialize`, forms through :mod:`indicator_rules.forms` —
+and yields every good declaration with the file it came from, and an :class:`InputError` for
+everything that could not be read, so that one bad file never stops the others and nothing is
+dropped without a trace.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import attrs
+
+from indicator_rules.errors import DeclarationError, FormError
+from indicator_rules.forms import FORM_SUFFIXES, is_form_file, read_forms
+from indicator_rules.model import Declaration
+from indicator_rules.serialize import DECLARATION_SUFFIXES, read_declarations
+
+__all__ = ["INPUT_SUFFIXES", "InputError", "InputItem", "expand_paths", "read_inputs"]
+
+#: Every suffix the command line reads: declaration files, then forms.
+INPUT_SUFFIXES = (*DECLARATION_SUFFIXES, *FORM_SUFFIXES)
+
+
+@attrs.frozen(kw_only=True)
+class InputError:
+    """Something the user gave that could not be read: which file, where in it, and why.
+
+    ``path`` is the JSON path inside a declaration file (``declarations[2].indicators[5]``);
+    ``sheet``, ``row`` and ``column`` the position on a form; either may be empty.
+    """
+
+    file: str
+    message: str
+    path: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: int | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        """``file:line:col: path: message`` for a declaration file, ``file 表1 第3行 第2列:
+        message`` for a form — as the readers' own errors print."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        else:
+            position = [*([self.sheet] if self.sheet else []),
+                        *([f"第{self.row}行"] if self.row is not None else []),
+                        *([f"第{self.column}列"] if self.column is not None else [])]
+            where = " ".join([where, *position])
+        if self.path:
+            where += f": {self.path}"
+        return f"{where}: {self.message}"
+
+
+@attrs.frozen
+class InputItem:
+    """A declaration that was read, with the file it came from."""
+
+    file: str
+    declaration: Declaration
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
+    """The files to read: each file as named, each folder's readable files (by suffix, in
+    sorted order, hidden files and folders left out). A missing path, or a file given by name
+    whose suffix is not readable, is an :class:`InputError`."""
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(
+                str(file) for file in Path(path).rglob("*")
+                if file.is_file() and file.suffix.lower() in INPUT_SUFFIXES
+                and not any(part.startswith(".") for part in file.relative_to(path).parts)
+            )
+            if not found:
+                yield InputError(file=path, message="no declaration or form files in this "
+                                 "folder (expected " + ", ".join(INPUT_SUFFIXES) + ")")
+            yield from found
+        elif not os.path.exists(path):
+            yield InputError(file=path, message="no such file or folder")
+        elif not (Path(path).suffix.lower() in DECLARATION_SUFFIXES or is_form_file(path)):
+            yield InputError(file=path, message="unknown file type "
+                             f"{Path(path).suffix or '(none)'!r}; expected a declaration file "
+                             f"({', '.join(DECLARATION_SUFFIXES)}) or a form "
+                             f"({', '.join(FORM_SUFFIXES)})")
+        else:
+            yield path
+
+
+def _errors_of(error: DeclarationError | FormError, file: str) -> Iterator[InputError]:
+    if isinstance(error, FormError):
+        yield InputError(file=file, message=error.message, sheet=error.sheet, row=error.row,
+                         column=error.column)
+        return
+    for problem in error.problems:
+        yield InputError(file=error.file or file, message=problem.message, path=problem.path,
+                         line=problem.line, column=problem.column)
+
+
+def read_inputs(paths: Iterable[str]) -> Iterator[InputItem | InputError]:
+    """Every declaration of the files and folders named, in order, and every problem met.
+
+    Files are read one at a time, so memory does not grow with the number of files.
+    """
+    for entry in expand_paths(paths):
+        if isinstance(entry, InputError):
+            yield entry
+            continue
+        if is_form_file(entry):
+            try:
+                declarations = read_forms(entry)
+            except FormError as form_error:
+                yield from _errors_of(form_error, entry)
+                continue
+            for declaration in declarations:
+                yield InputItem(entry, declaration)
+            continue
+        result = read_declarations(entry)
+        for error in result.errors:
+            yield from _errors_of(error, entry)
+        for declaration in result.declarations:
+            yield InputItem(entry, declaration)

@@ -1,0 +1,139 @@
+"""Checking a stream of declarations with a ruleset: as they come, in worker processes, or as
+one batch when the ruleset compares forms with each other.
+
+:func:`check_items` keeps the order of its input whatever ``jobs`` is, so ``--jobs 4`` prints
+exactly what ``--jobs 1`` prints. Without batch rules it streams: memory stays flat however many
+declarations pass through (at most a window of chunks is in flight). With batch rules
+(``applies to batch``) every declaration must be seen before the batch rules can run, so the
+stream is read whole first; each declaration's own rules still run in the workers.
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeAlias
+
+import attrs
+
+from indicator_rules.engine import CompiledRule, run_batch, run_rules
+from indicator_rules.findings import Report
+from indicator_rules.intake import InputError, InputItem
+from indicator_rules.model import Declaration
+from indicator_rules.ruleset import Ruleset, load_ruleset
+
+__all__ = ["Checked", "check_items", "merge_reports"]
+
+Checked: TypeAlias = tuple[InputItem, Report]
+
+#: Declarations sent to a worker at a time, and chunks in flight per worker.
+CHUNK = 32
+WINDOW_PER_JOB = 4
+
+_worker_rules: tuple[CompiledRule, ...] = ()
+
+
+def merge_reports(own: Report, batch: Report) -> Report:
+    """One declaration's report from its own rules and from the batch rules: findings in that
+    order, counts added, a waiver unused only when neither part used it."""
+    return attrs.evolve(
+        own,
+        findings=own.findings + batch.findings,
+        rules_run=own.rules_run + batch.rules_run,
+        rules_skipped=own.rules_skipped + batch.rules_skipped,
+        rules_errored=own.rules_errored + batch.rules_errored,
+        unused_waivers=tuple(w for w in own.unused_waivers if w in batch.unused_waivers),
+    )
+
+
+def _own_rules(ruleset: Ruleset) -> tuple[CompiledRule, ...]:
+    return tuple(rule for rule in ruleset.compiled if not rule.batch)
+
+
+def _start_worker(reference: str | None) -> None:
+    global _worker_rules  # one ruleset per worker process, loaded once when it starts
+    if reference is not None:
+        _worker_rules = _own_rules(load_ruleset(reference))
+
+
+def _check_chunk(declarations: Sequence[Declaration]) -> list[Report]:
+    return [run_rules(_worker_rules, declaration) for declaration in declarations]
+
+
+def _pool(ruleset: Ruleset, jobs: int) -> ProcessPoolExecutor:
+    """Workers that hold the ruleset: reloaded from its file where it has one (works with any
+    start method), else inherited by forking."""
+    global _worker_rules
+    if ruleset.reference is not None:
+        return ProcessPoolExecutor(jobs, initializer=_start_worker,
+                                   initargs=(ruleset.reference,))
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise ValueError("jobs > 1 needs a ruleset loaded from a file or a built-in name on "
+                         "this platform (a ruleset built from text in memory cannot be sent "
+                         "to worker processes)")
+    _worker_rules = _own_rules(ruleset)
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(None,))
+
+
+def _chunks(entries: Iterable[InputItem | InputError],
+            size: int) -> Iterator[list[InputItem | InputError]]:
+    chunk: list[InputItem | InputError] = []
+    for entry in entries:
+        chunk.append(entry)
+        if sum(isinstance(item, InputItem) for item in chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _own_reports(ruleset: Ruleset, entries: Iterable[InputItem | InputError],
+                 jobs: int) -> Iterator[Checked | InputError]:
+    """Each entry in order, declarations with the report of their own (non-batch) rules."""
+    own = _own_rules(ruleset)
+    if jobs <= 1:
+        for entry in entries:
+            if isinstance(entry, InputError):
+                yield entry
+            else:
+                yield entry, run_rules(own, entry.declaration)
+        return
+    pending: collections.deque[tuple[list[InputItem | InputError], Future[list[Report]]]]
+    pending = collections.deque()
+    with _pool(ruleset, jobs) as pool:
+        for chunk in _chunks(entries, CHUNK):
+            declarations = [item.declaration for item in chunk if isinstance(item, InputItem)]
+            pending.append((chunk, pool.submit(_check_chunk, declarations)))
+            while len(pending) > jobs * WINDOW_PER_JOB:
+                yield from _in_order(*pending.popleft())
+        while pending:
+            yield from _in_order(*pending.popleft())
+
+
+def _in_order(chunk: list[InputItem | InputError],
+              future: Future[list[Report]]) -> Iterator[Checked | InputError]:
+    reports = iter(future.result())
+    for entry in chunk:
+        yield entry if isinstance(entry, InputError) else (entry, next(reports))
+
+
+def check_items(ruleset: Ruleset, entries: Iterable[InputItem | InputError], *,
+                jobs: int = 1) -> Iterator[Checked | InputError]:
+    """Check every declaration read (see :func:`indicator_rules.intake.read_inputs`), passing
+    the input errors through in their place; results come in input order for any ``jobs``."""
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    batch_rules = [rule for rule in ruleset.compiled if rule.batch]
+    if not batch_rules:
+        yield from _own_reports(ruleset, entries, jobs)
+        return
+    everything = list(_own_reports(ruleset, entries, jobs))
+    checked = [entry for entry in everything if not isinstance(entry, InputError)]
+    batch = run_batch(batch_rules, [item.declaration for item, _ in checked])
+    merged = iter(merge_reports(report, extra)
+                  for (_, report), extra in zip(checked, batch, strict=True))
+    for entry in everything:
+        yield entry if isinstance(entry, InputError) else (entry[0], next(merged))

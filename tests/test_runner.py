@@ -1,0 +1,83 @@
+"""check_items: input order kept, errors in place, streaming without batch rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from indicator_rules import (
+    InputError,
+    InputItem,
+    ProjectDeclaration,
+    check_items,
+    load_ruleset,
+    load_ruleset_text,
+)
+from indicator_rules.runner import CHUNK, WINDOW_PER_JOB
+
+RULES = ('rule V01 "指标值为空"\n  severity error\n  for each i in indicators\n'
+         '  require not blank(i.value.text)\n  message "「{i.name}」未填写指标值"\n')
+BATCH = ('rule X07 "同名项目"\n  severity info\n  applies to batch\n'
+         '  let names = duplicates(projects select name)\n'
+         '  for each d in projects where d.name in names\n  message "{d.name}"\n')
+
+
+def _items(count: int, read: list[int]) -> Iterator[InputItem | InputError]:
+    for index in range(count):
+        read.append(index)
+        if index % 7 == 3:
+            yield InputError(file=f"f{index}.json", message="bad")
+        else:
+            yield InputItem(f"f{index}.json", ProjectDeclaration(id=f"p{index}", name="培训"))
+
+
+def test_results_come_in_input_order_with_errors_in_their_place():
+    ruleset = load_ruleset_text(RULES, name="t.rules")
+    results = list(check_items(ruleset, _items(20, [])))
+    assert [r.file if isinstance(r, InputError) else r[0].file for r in results] == [
+        f"f{index}.json" for index in range(20)]
+
+
+def test_without_batch_rules_the_stream_is_checked_as_it_comes():
+    ruleset = load_ruleset_text(RULES, name="t.rules")
+    read: list[int] = []
+    results = check_items(ruleset, _items(10_000, read))
+    next(results)
+    assert len(read) == 1  # nothing read ahead
+
+
+def test_workers_hold_only_a_window_of_the_stream(tmp_path):
+    rules = tmp_path / "t.rules"
+    rules.write_text(RULES, "utf-8")
+    ruleset = load_ruleset(rules)
+    read: list[int] = []
+    results = check_items(ruleset, _items(5_000, read), jobs=2)
+    next(results)
+    window = CHUNK * (2 * WINDOW_PER_JOB + 1) * 2  # chunks count declarations, not errors
+    assert len(read) <= window < 5_000
+    assert len(list(results)) == 4_999
+
+
+def test_batch_rules_see_the_whole_stream_and_merge_into_each_report(tmp_path):
+    rules = tmp_path / "t.rules"
+    rules.write_text(RULES + BATCH, "utf-8")
+    ruleset = load_ruleset(rules)
+    for jobs in (1, 2):
+        results = [r for r in check_items(ruleset, _items(12, []), jobs=jobs)
+                   if not isinstance(r, InputError)]
+        assert all([f.rule_id for f in report.findings] == ["X07"] for _, report in results)
+        assert all(report.rules_run == 2 for _, report in results)
+
+
+def test_jobs_must_be_positive():
+    ruleset = load_ruleset_text(RULES, name="t.rules")
+    with pytest.raises(ValueError, match="at least 1"):
+        list(check_items(ruleset, [], jobs=0))
+
+
+def test_a_ruleset_from_text_is_forked_into_the_workers():
+    ruleset = load_ruleset_text(RULES, name="t.rules")
+    assert ruleset.reference is None
+    results = list(check_items(ruleset, _items(50, []), jobs=2))
+    assert len(results) == 50
