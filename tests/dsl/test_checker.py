@@ -226,3 +226,9 @@ def test_a_bom_is_accepted_and_the_literal_zero_overrides_money(tmp_path):
                               name="child.rules", base=tmp_path)
     assert child.params["tolerance"].type == "money"
     assert child.params["tolerance"].value == 0
+
+
+def test_a_message_cannot_use_a_let_computed_after_the_first_require():
+    (error,) = _errors(_rule("require false", "let late = 1", 'message "{late}"'))
+    assert error.message == "unknown name 'late'"
+    assert "comes after the first 'require'" in error.hint

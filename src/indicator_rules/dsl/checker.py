@@ -77,6 +77,8 @@ class _Scope:
     variables: dict[str, DslType]
     elements: list[tuple[str, DslType]]  # filter elements whose fields are bare names
     loop: tuple[str, DslType] | None = None  # the `for each` variable, whose fields are not
+    #: lets written after the first ``require``: messages cannot use them (see check_rule)
+    late: dict[str, n.Span] = attrs.field(factory=dict)
 
 #: Filters nested in filters multiply the work (n ** depth): at most this many levels.
 MAX_FILTER_DEPTH = 3
@@ -174,7 +176,10 @@ class Checker:
         if rule.severity is None:
             self._record(RulesetNameError, f"rule {rule.rule_id} has no severity", rule.span,
                          "add 'severity error', 'severity warning' or 'severity info'")
+        at_first_require: dict[str, DslType] | None = None
         for position, statement in enumerate(rule.statements):
+            if isinstance(statement, n.Require) and at_first_require is None:
+                at_first_require = dict(scope.variables)
             try:
                 if isinstance(statement, n.ForEach):
                     if loop is not None or not all(isinstance(earlier, n.Let) for earlier
@@ -202,6 +207,13 @@ class Checker:
                          "projects, departments or declarations", rule.span,
                          "each finding of a batch rule belongs to one declaration, e.g. "
                          "'for each d in departments'")
+        if at_first_require is not None:
+            # a finding is made at the first require that fails: later lets are not computed
+            late = [name for name in scope.variables if name not in at_first_require]
+            scope = _Scope(at_first_require, scope.elements, scope.loop)
+            for statement in rule.statements:
+                if isinstance(statement, n.Let) and statement.name in late:
+                    scope.late[statement.name] = statement.span
         cases = []
         for case in rule.severity_cases:
             try:
@@ -410,6 +422,9 @@ class Checker:
                 name == "declaration" or name in _FIELD_NAMES):
             hint = ("a batch rule has no single declaration: read fields through the variable "
                     "of 'for each', e.g. d." + ("name" if name == "declaration" else name))
+        if name in scope.late:
+            hint = (f"'let {name}' comes after the first 'require', so it is not computed when "
+                    "that require makes a finding: move it above the require")
         self._fail(RulesetNameError, f"unknown name {name!r}", expression.span, hint)
         raise AssertionError  # unreachable
 

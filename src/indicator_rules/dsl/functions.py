@@ -209,6 +209,21 @@ def organisations_in(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_CUE_REACH = 6
+
+
+def organisations_cited(text: str, cues: tuple[str | None, ...]) -> tuple[str, ...]:
+    """The organisations of :func:`organisations_in` that ``text`` cites — one of ``cues``
+    (按照, 根据, 配合 …) stands within the six characters before the name — rather than speaks
+    of as its own concern (保障市委办正常办公秩序)."""
+    found: list[str] = []
+    for match in _ORGANISATION.finditer(text):
+        before = text[max(0, match.start() - _CUE_REACH):match.start()]
+        if any(cue and cue in before for cue in cues) and match.group(0) not in found:
+            found.append(match.group(0))
+    return tuple(found)
+
+
 def repeated_paragraphs(text: str, min_length: Decimal) -> tuple[str, ...]:
     """Passages of at least ``min_length`` characters (normalised) that occur twice in ``text``.
 
@@ -301,6 +316,12 @@ def _profile(declaration: Declaration, name: str) -> Profile:
     if name not in PROFILES:
         raise ValueError(f"unknown taxonomy profile {name!r} (known: {', '.join(PROFILES)}, auto)")
     return PROFILES[name]
+
+
+def _profile_title(name: str) -> str:
+    if name not in PROFILES:
+        raise ValueError(f"unknown taxonomy profile {name!r} (known: {', '.join(PROFILES)})")
+    return PROFILES[name].title
 
 
 def _parents_of(level2: str, name: str) -> tuple[str, ...]:
@@ -444,6 +465,11 @@ def builtin_functions() -> dict[str, Function]:
         Function("organisations", _fixed("organisations", (TEXT,), _TEXT_LIST), organisations_in,
                  "organisation names mentioned in the text (heuristic: …委员会, …局, 市委办 …)",
                  "organisations(text) -> list of text"),
+        Function("organisations_cited",
+                 _fixed("organisations_cited", (TEXT, _TEXT_LIST), _TEXT_LIST),
+                 organisations_cited,
+                 "the organisations the text cites: one of the cue words (按照, 根据, 配合 …) "
+                 "stands just before the name", "organisations_cited(text, cues) -> list of text"),
         Function("repeated_paragraphs",
                  _fixed("repeated_paragraphs", (TEXT, NUMBER), _TEXT_LIST), repeated_paragraphs,
                  "passages of at least N characters that occur twice in the text",
@@ -481,6 +507,15 @@ def builtin_functions() -> dict[str, Function]:
                  "the texts joined with the separator, nulls left out (a key of several fields: "
                  "join([normalize(name), normalize(value.text)], \"|\"))",
                  "join(list of text, separator) -> text"),
+        Function("listing", _fixed("listing", (TEXT, _TEXT_LIST), TEXT.or_null()),
+                 lambda label, items: None if not [i for i in items if i is not None]
+                 else f"{label}：" + "、".join(i for i in items if i is not None),
+                 "「label：a、b」, or null when the list is empty — for messages that name only "
+                 "the parts that have something: join([listing(…), listing(…)], \"；\")",
+                 "listing(label, list of text) -> text or null"),
+        Function("profile_title", _fixed("profile_title", (TEXT,), TEXT), _profile_title,
+                 "the Chinese name of a taxonomy profile (mof2021 → 财预〔2021〕101号)",
+                 "profile_title(profile) -> text"),
         Function("unit_names", _declaration_only("unit_names", _TEXT_LIST), unit_names,
                  "the names the form gives its own unit (预算单位, 填报单位, 主管部门 of a "
                  "project; 部门名称, 填报单位 of a department)",
