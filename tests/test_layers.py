@@ -21,6 +21,7 @@ FLOORS: list[set[str]] = [
     {"ruleset"},
     {"runner"},  # a ruleset over a stream of inputs, in worker processes
     {"catalog", "render"},
+    {"testing"},  # hypothesis strategies, mutations and helpers for testing rules
     {"cli"},
     {"__main__"},
 ]

@@ -176,23 +176,28 @@ class _NotApplicable(Exception):
 
 def _run_steps(rule: CompiledRule, env: dict[str, Any]) -> tuple[tuple[str, str], ...] | None:
     """Evidence when the rule finds a defect in ``env``, else None; raises when not applicable."""
-    evidence: list[tuple[str, str]] = []
+    bound: list[_Step] = []  # formatted only when there is a finding to show them in
     for step in rule.steps:
         value = step.run(env)
         if step.kind == "let":
             env[step.name] = value
-            evidence.append((step.name, format_value(value, step.type)))
+            bound.append(step)
         elif step.kind == "when":
             if value is not True:
                 raise _NotApplicable
         elif value is not True:
+            evidence = _formatted(bound, env)
             shown = {label for label, _ in evidence}
             evidence += [(label, format_value(run(env), operand_type))
                          for label, run, operand_type in step.operands if label not in shown]
             if value is None:
                 evidence.append(("条件", "无法判定（含空值）"))
             return tuple(evidence)
-    return tuple(evidence) if rule.reports_every_match else None
+    return tuple(_formatted(bound, env)) if rule.reports_every_match else None
+
+
+def _formatted(steps: Sequence[_Step], env: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(step.name, format_value(env[step.name], step.type)) for step in steps]
 
 
 def _message(rule: CompiledRule, env: dict[str, Any]) -> str:

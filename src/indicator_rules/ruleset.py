@@ -21,6 +21,7 @@ import attrs
 import yaml
 
 from indicator_rules.dsl import nodes as n
+from indicator_rules.dsl.cache import parsed
 from indicator_rules.dsl.checker import Checker, ParamValue
 from indicator_rules.dsl.compiler import CONTEXT
 from indicator_rules.dsl.functions import FunctionRegistry
@@ -341,7 +342,7 @@ def _compose(path: Path, text: str, functions: FunctionRegistry,
         raise RulesetLoadError([RulesetError(
             f"{path}: ruleset too large ({len(text.encode())} bytes; at most {MAX_FILE_BYTES})")])
     try:
-        node = parse_ruleset(text, str(path))
+        node = parsed(str(path), text, parse_ruleset)
     except RulesetSyntaxError as error:  # the rest of the file cannot be trusted
         raise RulesetLoadError([error]) from None
     composition = _Composition({}, {}, {str(path): text}, [])

@@ -16,6 +16,7 @@ sit.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Literal, TypeAlias
@@ -138,11 +139,13 @@ def _canonical(text: str, names: frozenset[str], aliases: Mapping[str, str]) -> 
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_level1(text: str) -> str | None:
     """The canonical 一级指标 name for ``text`` (完成指标 → 产出指标), or None if unknown."""
     return _canonical(text, LEVEL1_NAMES, _LEVEL1_ALIASES)
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_level2(text: str) -> str | None:
     """The canonical 二级指标 name for ``text`` (环境效益 → 生态效益指标), or None if unknown."""
     return _canonical(text, LEVEL2_NAMES, _LEVEL2_ALIASES)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import pytest
 
-from indicator_rules.values import Comparator, PartialDate, Target, parse_value
+from indicator_rules.values import Comparator, PartialDate, Target, UnitKind, parse_value
 
 
 class T(NamedTuple):
@@ -402,6 +402,85 @@ CASES = [
     c("50±5%", T(GE, "45", "%", upper="55")),
     c("100万元±10%", T(GE, "90", "万元", upper="110")),
     c("30天±2天", T(GE, "28", "天", upper="32")),
+    # --- reviewer's misreads (round 3) --------------------------------------------------
+    # count units that read as bare numbers before
+    c("200盏", T(EQ, "200", "盏")),
+    c("新增50床", T(EQ, "50", "床")),
+    c("50床位", T(EQ, "50", "床位")),
+    c("拍摄3部", T(EQ, "3", "部")),
+    c("5部门联合", T(EQ, "5", "部门")),
+    c("2艘", T(EQ, "2", "艘")),
+    c("100根", T(EQ, "100", "根")),
+    c("100箱", T(EQ, "100", "箱")),
+    c("20袋", T(EQ, "20", "袋")),
+    c("10匹", T(EQ, "10", "匹")),
+    c("打井2口", T(EQ, "2", "口")),
+    c("3眼", T(EQ, "3", "眼")),
+    c("5支", T(EQ, "5", "支")),
+    c("10把", T(EQ, "10", "把")),
+    c("100枚", T(EQ, "100", "枚")),
+    c("一把手"),
+    c("一部分"),
+    # concentrations and decibels (55分贝 is not 55 分)
+    c("≤35微克/立方米", T(LE, "35", "微克/立方米")),
+    c("≤0.5毫克/立方米", T(LE, "0.5", "毫克/立方米")),
+    c("≤35mg/m³", T(LE, "35", "mg/m³")),
+    c("≤35μg/m³", T(LE, "35", "μg/m³")),
+    c("≤35µg/m³", T(LE, "35", "μg/m³")),
+    c("55分贝", T(EQ, "55", "分贝")),
+    c("≤55dB(A)", T(LE, "55", "dB(A)")),
+    c("95分", T(EQ, "95", "分")),
+    # 万/亿 followed by a known non-money unit multiplies into a count, never money
+    c("≥5万剂次", T(GE, "50000", "剂次")),
+    c("20万尾", T(EQ, "200000", "尾")),
+    c("放流鱼苗1亿尾", T(EQ, "100000000", "尾")),
+    c("2万羽", T(EQ, "20000", "羽")),
+    c("3万株", T(EQ, "30000", "株")),
+    c("全年拿出 20 万开展相关活动", T(EQ, "20", "万", period="年", yearly="20")),
+    c("20万", T(EQ, "20", "万")),
+    # quarters, 当年, 年度内: deadlines
+    c("2021年第四季度", deadline=(2021, 12, 31)),
+    c("第一季度", deadline=(None, 3, 31)),
+    c("第4季度", deadline=(None, 12, 31)),
+    c("一季度", deadline=(None, 3, 31)),
+    c("二季度完成", deadline=(None, 6, 30)),
+    c("2021年4季度", deadline=(2021, 12, 31)),
+    c("Q4", deadline=(None, 12, 31)),
+    c("2021Q3", deadline=(2021, 9, 30)),
+    c("前三季度", deadline=(None, 9, 30)),
+    c("第一季度完成3次", T(EQ, "3", "次"), deadline=(None, 3, 31)),
+    c("一季度一次", T(EQ, "1", "次")),
+    c("当年完成", deadline=(None, 12, 31)),
+    c("当年底前", deadline=(None, 12, 31)),
+    c("当年新增就业500人", T(EQ, "500", "人")),
+    c("年底前", deadline=(None, 12, 31)),
+    c("年末前", deadline=(None, 12, 31)),
+    c("下半年", deadline=(None, 12, 31)),
+    c("上半年", deadline=(None, 6, 30)),
+    c("2021年度内", deadline=(2021, 12, 31)),
+    c("年度内完成", deadline=(None, 12, 31)),
+    c("当年度内", deadline=(None, 12, 31)),
+    # outcome grades
+    c("通过", grade="通过"),
+    c("未通过", grade="未通过"),
+    c("验收通过", grade="通过"),
+    c("顺利通过验收", grade="通过验收"),
+    c("通过率95%", T(EQ, "95", "%")),
+    # impossible dates: not dated, not quantities, a suspected note (and a reason)
+    c("2021年13月32日前", suspected=1),
+    c("2021年2月30日前", suspected=1),
+    c("2021年2月29日前", suspected=1),
+    c("2021年12月32日", suspected=1),
+    c("13月5日", suspected=1),
+    c("2021-02-30", suspected=1),
+    c("培训3次，2021年2月30日前完成", T(EQ, "3", "次"), suspected=1),
+    c("2024年2月29日前", deadline=(2024, 2, 29)),
+    c("13个月", T(EQ, "13", "个月")),
+    # reversed ranges are read, and noted
+    c("5-3次", T(GE, "3", "次", upper="5"), suspected=1),
+    c("95%-90%", T(GE, "90", "%", upper="95"), suspected=1),
+    c("-3%至-5%", T(GE, "-5", "%", upper="-3"), suspected=1),
+    c("2024.01-2023.07", date_range=((2024, 1, 1), (2023, 7, 31)), suspected=1),
 ]
 # fmt: on
 
@@ -502,6 +581,33 @@ def test_spans_point_into_the_original_full_width_text() -> None:
     text = "满意度：＞＝９５％"
     (target,) = parse_value(text).targets
     assert text[target.span[0] : target.span[1]] == "＞＝９５％"
+
+
+def test_impossible_date_is_noted_and_not_read() -> None:
+    parsed = parse_value("2021年13月32日前")
+    assert (parsed.targets, parsed.deadline, parsed.dated) == ((), None, False)
+    assert "不是有效日期" in parsed.suspected[0]
+    assert parsed.reason == "“2021年13月32日前”不是有效日期"
+    assert parsed.years == (2021,)
+    february = parse_value("2021年2月30日前")
+    assert february.targets == ()
+    assert "2021年2月没有30日" in february.suspected[0]
+
+
+def test_reversed_range_is_noted() -> None:
+    parsed = parse_value("5-3次")
+    assert "范围上下限颠倒" in parsed.suspected[0]
+    assert parse_value("3-5次").suspected == ()
+
+
+def test_multiplier_before_a_known_unit_is_a_count_not_money() -> None:
+    (doses,) = parse_value("≥5万剂次").targets
+    assert doses.unit_kind is UnitKind.COUNT
+    assert doses.amount_in_wan() is None
+    (money,) = parse_value("全年拿出 20 万开展相关活动").targets
+    assert money.unit_kind is UnitKind.MONEY
+    assert parse_value("55分贝").targets[0].unit_kind is UnitKind.OTHER
+    assert parse_value("≤35微克/立方米").targets[0].unit_kind is UnitKind.CONCENTRATION
 
 
 def test_suspicions_keep_the_target_as_written() -> None:

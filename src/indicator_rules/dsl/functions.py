@@ -13,6 +13,7 @@ taking the registry).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -170,6 +171,7 @@ _NUMBERED_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*年)")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_text(text: str) -> str:
     """Text compared for sameness: NFKC, no ``指标 N:`` prefix, no spaces or punctuation."""
     text = _NUMBERED_PREFIX.sub("", unicodedata.normalize("NFKC", text))

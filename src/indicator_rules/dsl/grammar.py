@@ -356,8 +356,8 @@ extends = _tagged("extends", _location + KS["extends"] - string)
 item = (
     header | extends | param | severity_override | disable | _tagged("rule", pp.Group(rule))
 ).set_name("ruleset item (ruleset, extends, param, severity, disable, rule)")
-ruleset_grammar = pp.ZeroOrMore(item).ignore(pp.python_style_comment)
-expression_grammar = expression.copy().ignore(pp.python_style_comment)
+ruleset_grammar = pp.ZeroOrMore(item)  # comments are blanked out before parsing (_scan)
+expression_grammar = expression.copy()
 
 
 # --- from parse results to nodes -----------------------------------------------------------
@@ -529,18 +529,22 @@ def _document(text: str, file: str) -> _Document:
 _TOO_DEEP = f"expression nested too deeply (at most {MAX_NESTING} levels)"
 
 
-def _scan(document: _Document) -> None:
+def _scan(document: _Document) -> str:
     """Check what the grammar cannot say well, before parsing: nesting depth, unterminated
     text, and full-width spaces (U+3000) outside text, where they look like spaces but are not.
+    Returns the text to parse: the document with its comments blanked out.
     """
     text = document.text
     depth = 0
     index = 0
+    comments: list[tuple[int, int]] = []
     while index < len(text):
         char = text[index]
         if char == "#":
             newline = text.find("\n", index)
-            index = len(text) if newline < 0 else newline
+            end = len(text) if newline < 0 else newline
+            comments.append((index, end))
+            index = end
             continue
         if char == '"':
             index = _skip_string(document, index)
@@ -555,6 +559,13 @@ def _scan(document: _Document) -> None:
             raise _syntax_error(document, index, "full-width space (U+3000) outside text; "
                                 "write a normal space")
         index += 1
+    # comments blanked out (same length, so every position stays that of the file): cheaper
+    # than letting the grammar skip them before every token
+    pieces, last = [], 0
+    for start, end in comments:
+        pieces += [text[last:start], " " * (end - start)]
+        last = end
+    return "".join([*pieces, text[last:]])
 
 
 def _skip_string(document: _Document, start: int) -> int:
@@ -580,10 +591,10 @@ def parse_ruleset(text: str, file: str = "<rules>") -> n.RulesetNode:
     """
     text = text.removeprefix("\ufeff")
     document = _document(text, file)
-    _scan(document)
+    code = _scan(document)
     token = _current.set(document)
     try:
-        results = ruleset_grammar.parse_with_tabs().parse_string(text, parse_all=True)
+        results = ruleset_grammar.parse_with_tabs().parse_string(code, parse_all=True)
         return _ruleset(results, document)
     except pp.ParseBaseException as error:
         raise _syntax_error(document, error.loc, _expected_message(error)) from None
@@ -596,10 +607,10 @@ def parse_ruleset(text: str, file: str = "<rules>") -> n.RulesetNode:
 def parse_expression(text: str, file: str = "<expression>") -> n.Expr:
     """Parse one expression (used by tests and by ``explain``)."""
     document = _document(text, file)
-    _scan(document)
+    code = _scan(document)
     token = _current.set(document)
     try:
-        node: n.Expr = expression_grammar.parse_with_tabs().parse_string(text, parse_all=True)[0]
+        node: n.Expr = expression_grammar.parse_with_tabs().parse_string(code, parse_all=True)[0]
         return node
     except pp.ParseBaseException as error:
         message = _expected_message(error, "an operator or the end of the expression")

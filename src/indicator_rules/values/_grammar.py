@@ -28,7 +28,12 @@ from collections.abc import Iterable
 import pyparsing as pp
 
 from indicator_rules.values._result import Comparator
-from indicator_rules.values._units import PER_PERIOD_SUFFIXES, PERIOD_WORDS, WRITTEN_UNITS
+from indicator_rules.values._units import (
+    PER_PERIOD_SUFFIXES,
+    PERIOD_WORDS,
+    UNIT_NOT_BEFORE,
+    WRITTEN_UNITS,
+)
 
 #: Comparator words written before the number.
 # fmt: off
@@ -102,9 +107,21 @@ def _number(tag: str, *, signed: bool = True) -> str:
     return rf"(?:{sign}(?P<{tag}_arabic>{ARABIC_NUMBER})|(?P<{tag}_chinese>{CHINESE_NUMBER}))"
 
 
+def _unit_alternation() -> str:
+    """Every written unit, longest first; a unit of ``UNIT_NOT_BEFORE`` not before its words."""
+    units = sorted(WRITTEN_UNITS, key=len, reverse=True)
+    return "|".join(
+        re.escape(unit) + (f"(?![{UNIT_NOT_BEFORE[unit]}])" if unit in UNIT_NOT_BEFORE else "")
+        for unit in units
+    )
+
+
+UNIT = _unit_alternation()
+
+
 def _measure(tag: str) -> str:
     """A unit (人次, 万元), or a magnitude (万, 千) with an optional 余/多 and unit (1.2万人次)."""
-    unit = _alternation(WRITTEN_UNITS)
+    unit = UNIT
     return (
         rf"(?:(?P<{tag}_unit>{unit})"
         rf"|(?P<{tag}_magnitude>[万亿千百])(?:\s*(?P<{tag}_more2>余|多))?"
@@ -188,6 +205,14 @@ _NEXT_YEAR = r"(?P<next>次年|翌年|明年|下一年|第二年)"
 #: 年底/年末/年内 without a year are deadlines only when no number comes before: 2年内 is a
 #: duration (≤ 2 年), not "before the end of the year".
 _NO_COUNT_BEFORE = r"(?<![\d零〇一二两三四五六七八九十百千半几数])"
+#: 一季度 (the first quarter) without 第: not inside a numeral or after 每 (每一季度), and not
+#: 一季度一次 (once a quarter, a frequency).
+_NO_NUMERAL_BEFORE = r"(?<![\d零〇一二两三四五六七八九十百千万每连续近])"
+_NOT_PER_QUARTER = r"(?!\s*(?:[\d零〇一二两三四五六七八九十]+\s*次|至少|不少|不低于))"
+#: 当年 is a deadline (the budget year's end) only as a time phrase: 当年完成, or the whole cell
+#: (当年内, 当年底前 are read by the 年内/年底 productions); 当年新增就业500人 and 当年完成率 are
+#: labels.
+_CURRENT_YEAR_END = r"(?=\s*(?:完成|结束)(?!率)|\s*$)"
 
 
 def _cn_date(tag: str) -> str:
@@ -245,9 +270,24 @@ deadline = (
     | _match(rf"(?P<y>{YEAR})\s*年\s*(?P<yearend>底|末|内)" + _MARKER, "year end")
     | _match(rf"{_NO_COUNT_BEFORE}年\s*(?P<yearend>底|末|内)" + _MARKER, "year end")
     | _match(rf"(?:(?P<y>{YEAR})\s*年\s*)?(?P<half>上半年|下半年)" + _MARKER, "half year")
+    | _match(rf"(?P<current>当年)度?{_CURRENT_YEAR_END}", "this year")
+    | _match(rf"{_NO_COUNT_BEFORE}年度\s*(?P<yearend>内)" + _MARKER, "within the year")
     | _match(
-        rf"(?:(?P<y>{YEAR})\s*年\s*)?第?(?P<quarter>[一二三四1-4])季度\s*(?:末|底)" + _MARKER,
+        rf"(?:(?P<y>{YEAR})\s*年度?\s*)?第?\s*(?P<quarter>[一二三四1-4])\s*季度\s*(?:末|底)"
+        + _MARKER,
         "quarter end",
+    )
+    | _match(
+        rf"(?:(?P<y>{YEAR})\s*年度?\s*(?:第\s*)?|第\s*)(?P<quarter>[一二三四1-4])\s*季度" + _MARKER,
+        "quarter",
+    )
+    | _match(
+        rf"{_NO_NUMERAL_BEFORE}(?P<quarter>[一二三四])季度{_NOT_PER_QUARTER}" + _MARKER, "quarter"
+    )
+    | _match(
+        rf"(?:(?P<y>{YEAR})\s*(?:年度?)?\s*-?\s*|(?<![0-9A-Za-z]))[Qq](?P<quarter>[1-4])"
+        r"(?![0-9A-Za-z])" + _MARKER,
+        "Q quarter",
     )
 )("deadline")
 
@@ -260,11 +300,13 @@ date_mention = pp.Located(date_range | deadline | bare_year).set_name("date").pa
 DATE_START = re.compile(
     "|".join(
         (
-            rf"(?<![\d.]){YEAR}(?=\s*[年./\-~至到])",
+            rf"(?<![\d.]){YEAR}(?=\s*[年./\-~至到Qq])",
             rf"(?<![\d十.])(?:{MONTH})\s*月",
             rf"{_NO_COUNT_BEFORE}年\s*[底末内]",
             r"[上下]半年",
-            r"第?[一二三四1-4]季度",
+            r"第?[一二三四1-4]\s*季度",
+            r"(?<![0-9A-Za-z])[Qq][1-4](?![0-9A-Za-z])",
+            r"当年(?!度?\s*[底末内])|(?<![\d零〇一二两三四五六七八九十百千半几数])年度\s*内",
             r"(?<![\d.])(?:1[0-2]|0?[1-9])[./]\d{1,2}\s*(?:之前|以前|前|为止|止)",
             r"次年|翌年|明年|下一年|第二年",
         )

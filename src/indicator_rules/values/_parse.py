@@ -21,6 +21,7 @@ from indicator_rules.values._grammar import (
     SUFFIX_COMPARATORS,
     SYMBOL_COMPARATORS,
     TARGET_START,
+    YEAR,
     date_mention,
     target,
 )
@@ -80,6 +81,10 @@ _GRADES_WITH_LABEL = (
     "全部达成",
     "部分达成",
     "未达成",
+    "未通过验收",
+    "通过验收",
+    "未通过",
+    "不通过",
     "不达标",
     "不合格",
     "不显著",
@@ -91,6 +96,7 @@ _GRADES_WITH_LABEL = (
     "达标",
     "合格",
     "显著",
+    "通过",
 )
 _GRADES_ALONE = ("好", "差", "优", "良", "中", "高", "低", "是", "否")
 _GRADE = re.compile(
@@ -206,7 +212,7 @@ def _deadline(match: re.Match[str]) -> PartialDate | None:
 def _deadline_as_written(match: re.Match[str]) -> PartialDate:
     year_text = _group(match, "y")
     year = int(year_text) if year_text else None
-    if _group(match, "yearend") or _group(match, "half") == "下半年":
+    if _group(match, "yearend") or _group(match, "current") or _group(match, "half") == "下半年":
         return PartialDate(year=year, month=12, day=31)
     if _group(match, "half") == "上半年":
         return PartialDate(year=year, month=6, day=30)
@@ -237,13 +243,65 @@ def _date_range(match: re.Match[str]) -> DateRange:
     return DateRange(start, end)
 
 
+#: A written date in Arabic digits, checked before the date grammar: 2021年13月32日前,
+#: 2021年2月30日, 13月5日, 2021-02-30. Month and day are read loosely (any 1–2 digits) so that a
+#: date that cannot exist is blanked out whole, not read as quantities (2 月, 30 日).
+_LOOSE_DATE = re.compile(
+    rf"(?:(?P<y>{YEAR})\s*年\s*(?P<m>\d{{1,2}})\s*月(?:\s*(?P<d>\d{{1,2}})\s*[日号])?"
+    r"|(?<![\d.])(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号])"
+    r"(?!\d)(?:\s*(?:之前|以前|前|为止|止|底|末))?"
+)
+_LOOSE_DOTTED_DATE = re.compile(
+    rf"(?<![\d.])(?P<y3>{YEAR})(?P<sep>[./-])(?P<m3>\d{{1,2}})(?P=sep)(?P<d3>\d{{1,2}})"
+    r"(?![\d.])(?:\s*(?:之前|以前|前|为止|止))?"
+)
+
+
+def _impossible_date(match: re.Match[str]) -> str | None:
+    """Why the loosely read date *match* cannot exist, or None when it is a real date."""
+    year_text = _group(match, "y") or _group(match, "y3")
+    month = int(_group(match, "m") or _group(match, "m2") or _group(match, "m3") or 0)
+    day_text = _group(match, "d") or _group(match, "d2") or _group(match, "d3")
+    if not 1 <= month <= 12:
+        return f"没有{month}月"
+    if day_text is None:
+        return None
+    day = int(day_text)
+    # 2000 is a leap year: 2月29日 of an unknown year is allowed
+    last = calendar.monthrange(int(year_text) if year_text else 2000, month)[1]
+    if 1 <= day <= last:
+        return None
+    prefix = f"{year_text}年" if year_text else ""
+    return f"{prefix}{month}月没有{day}日" if day else "没有0日"
+
+
 class _Dates:
-    """Dates found in a cell, and the cell text with them blanked out."""
+    """Dates found in a cell, and the cell text with them blanked out.
+
+    ``impossible`` lists (written date, why) for dates that cannot exist (2021年2月30日前):
+    they are blanked out too, so their digits are not read as quantities.
+    """
 
     def __init__(self, work: str) -> None:
         self.deadline: PartialDate | None = None
         self.date_range: DateRange | None = None
         self.years: list[int] = []
+        self.impossible: list[tuple[str, str]] = []
+        self.notes: list[str] = []  # suspected notes on dates read (a reversed range)
+        loose: list[re.Match[str]] = []
+        if "月" in work:
+            loose.extend(_LOOSE_DATE.finditer(work))
+        if "-" in work or "." in work or "/" in work:
+            loose.extend(_LOOSE_DOTTED_DATE.finditer(work))
+        for match in loose:
+            why = _impossible_date(match)
+            if why is not None:
+                begin, end = match.span()
+                self.impossible.append((match.group(0), why))
+                year = _group(match, "y") or _group(match, "y3")
+                if year:
+                    self.years.append(int(year))
+                work = work[:begin] + _BLANK * (end - begin) + work[end:]
         self.work = work
         for begin, end in _scan(date_mention, DATE_START, work, self._add):
             self.work = self.work[:begin] + _BLANK * (end - begin) + self.work[end:]
@@ -254,7 +312,14 @@ class _Dates:
     def _read(self, results: pp.ParseResults) -> bool:
         """Record a date match; False when it is not a real date (2.30前)."""
         if "range" in results:
-            date_range = _date_range(_match_token(results))
+            token = _match_token(results)
+            date_range = _date_range(token)
+            start, end = date_range.start, date_range.end
+            if None not in (start.year, end.year) and (start.year, start.month or 1) > (
+                end.year,
+                end.month or 12,
+            ):
+                self.notes.append(f"“{token.group(0)}”的日期范围起止颠倒，请核对")
             self.years.extend(y for y in (date_range.start.year, date_range.end.year) if y)
             if self.date_range is None:
                 self.date_range = date_range
@@ -330,7 +395,7 @@ def _range_ends(
             low = scaled_low  # 1-2万人次: the 万 applies to both ends
     if low_unit is not None and high_unit is not None and low_unit != high_unit:
         return None
-    return min(low, high), max(low, high), high_unit if high_unit is not None else low_unit
+    return low, high, high_unit if high_unit is not None else low_unit
 
 
 def _with_tolerance(
@@ -387,6 +452,7 @@ class _Reading:
         self.chinese = self.has("low_chinese") or self.has("pct_chinese")
         self.ratio = self.has("percent_word") or self.has("afrac_num")
         self.rounded = False  # set by ``numbers`` for a ratio rounded to 0.01 % (1/3)
+        self.reversed = False  # set by ``numbers`` for a range written high end first (5-3次)
         self.has_lead = any(self.has(name) for name in ("lead1", "lead2", "period", "symbol"))
         self.has_unit = any(
             self.has(name) for name in ("low_unit", "low_unit2", "high_unit", "high_unit2")
@@ -459,7 +525,12 @@ class _Reading:
             return low, None, "%"
         if self.has("range"):
             high = _number(get, "high")
-            return None if high is None else _range_ends(get, low, high)
+            ends = None if high is None else _range_ends(get, low, high)
+            if ends is None:
+                return None
+            low, high, range_unit = ends
+            self.reversed = low > high  # 5-3次: read as 3–5 次, noted as suspected
+            return min(low, high), max(low, high), range_unit
         low, low_unit = _scaled(get, "low", low)
         if self.has("plus_minus"):
             tolerance = _number(get, "tol")
@@ -517,6 +588,7 @@ class _TargetReader:
         self.work = work
         self.text = text
         self.previous_end = 0
+        self.notes: list[str] = []  # suspected notes found while reading targets
 
     def __call__(self, begin: int, end: int, results: pp.ParseResults) -> Target | None:
         work = self.work
@@ -532,6 +604,10 @@ class _TargetReader:
         if numbers is None:
             return None
         number, upper, unit = numbers
+        if reading.reversed:
+            self.notes.append(
+                f"“{self.text[begin:end]}”的范围上下限颠倒，已按 {number}–{upper} 读取，请核对"
+            )
         comparator, approx = reading.comparator_and_approx()
         breaks = [m.end() for m in _SEGMENT_BREAK.finditer(work, self.previous_end, begin)]
         segment_start = breaks[-1] if breaks else self.previous_end
@@ -549,8 +625,10 @@ class _TargetReader:
         )
 
 
-def _targets(work: str, text: str) -> list[Target]:
-    return _scan(target, TARGET_START, work, _TargetReader(work, text))
+def _targets(work: str, text: str) -> tuple[list[Target], list[str]]:
+    """The explicit targets of *work*, and suspected notes on them (a reversed range)."""
+    reader = _TargetReader(work, text)
+    return _scan(target, TARGET_START, work, reader), reader.notes
 
 
 def _standalone_implied(implied: list[Target], targets: list[Target], work: str) -> list[Target]:
@@ -640,9 +718,15 @@ def _suspicions(work: str, targets: list[Target]) -> list[str]:
     return notes
 
 
-def _reason(text: str, work: str) -> str:
+def _impossible_date_note(written: str, why: str) -> str:
+    return f"“{written}”不是有效日期（{why}），未按日期读取，请核对"
+
+
+def _reason(text: str, work: str, impossible: list[tuple[str, str]]) -> str:
     if not text.strip():
         return "指标值为空"
+    if impossible:
+        return f"“{impossible[0][0]}”不是有效日期"
     vague = _VAGUE_AMOUNT.search(work)
     if vague is not None:
         return f"“{vague.group(0)}”不是数值"
@@ -663,7 +747,7 @@ def parse_value(text: str) -> ParsedValue:
     work = _FULL_WIDTH_THOUSANDS.sub(_ascii_commas, normalise(text))
     dates = _Dates(work)
     implied, work_without_implied = _implied(dates.work)
-    targets = _targets(work_without_implied, text)
+    targets, target_notes = _targets(work_without_implied, text)
     standalone = _standalone_implied(implied, targets, work_without_implied)
     if standalone:
         targets = sorted([*targets, *standalone], key=lambda found: found.span)
@@ -683,6 +767,11 @@ def parse_value(text: str) -> ParsedValue:
         date_range=dates.date_range,
         frequency=frequency,
         years=tuple(dates.years),
-        suspected=tuple(_suspicions(work, targets)),
-        reason=None if readable else _reason(text, dates.work),
+        suspected=(
+            *(_impossible_date_note(written, why) for written, why in dates.impossible),
+            *dates.notes,
+            *target_notes,
+            *_suspicions(work, targets),
+        ),
+        reason=None if readable else _reason(text, dates.work, dates.impossible),
     )

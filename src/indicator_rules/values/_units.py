@@ -21,6 +21,7 @@ class UnitKind(enum.Enum):
     UNIT_COST = "unit_cost"
     PERCENT = "percent"
     PERMILLE = "permille"
+    CONCENTRATION = "concentration"
     OTHER = "other"
     NONE = "none"
 
@@ -30,6 +31,8 @@ _COUNT_UNITS = (
     "次", "场次", "场", "期", "批次", "批", "轮", "人次", "人", "名", "户次", "户", "家次", "家",
     "个", "项", "件", "份", "套", "台", "辆", "种", "门", "篇", "起", "所", "处", "条", "册",
     "本", "张", "座", "栋", "间", "位", "只", "头", "株", "棵", "块", "首", "幅", "架次", "批人",
+    "盏", "床位", "床", "部", "部门", "艘", "根", "箱", "袋", "匹", "口", "眼", "支", "把", "枚",
+    "颗", "剂次", "剂", "尾", "羽",
 )
 _TIME_UNITS = (
     "个工作日", "工作日", "个月", "小时", "学时", "课时", "分钟", "天", "日", "月", "年", "周",
@@ -39,11 +42,15 @@ _LENGTH_UNITS = (
 )
 _AREA_UNITS = ("平方米", "㎡", "m²", "m2", "平方公里", "km²", "亩", "公顷")
 _VOLUME_UNITS = ("立方米", "m³", "m3", "㎥", "立方")
-_WEIGHT_UNITS = ("吨", "千克", "公斤", "kg", "KG")
+_WEIGHT_UNITS = ("吨", "千克", "公斤", "kg", "KG", "克", "毫克", "微克")
+_CONCENTRATION_UNITS = (
+    "微克/立方米", "毫克/立方米", "μg/m³", "μg/m3", "ug/m³", "ug/m3", "mg/m³", "mg/m3",
+    "毫克/升", "微克/升", "mg/L", "mg/l", "μg/L", "μg/l",
+)
 _MONEY_UNITS = ("元", "万元", "亿元", "千元")
 _PERCENT_UNITS = ("%", "个百分点", "百分点")
 _PERMILLE_UNITS = ("‰",)
-_OTHER_UNITS = ("分", "倍", "℃", "周岁", "岁")
+_OTHER_UNITS = ("分", "分贝", "dB", "dB(A)", "倍", "℃", "周岁", "岁")
 _COST_DENOMINATORS = (
     "人", "人次", "户", "人·月", "人/月", "人月", "人·年", "人/年", "人·天", "人/天", "人·日",
     "次", "个", "件", "台", "套", "项", "公里", "km", "千米", "米", "m", "平方米", "㎡", "m²", "亩",
@@ -64,6 +71,7 @@ def _unit_table() -> dict[str, UnitKind]:
         (_AREA_UNITS, UnitKind.AREA),
         (_VOLUME_UNITS, UnitKind.VOLUME),
         (_WEIGHT_UNITS, UnitKind.WEIGHT),
+        (_CONCENTRATION_UNITS, UnitKind.CONCENTRATION),
         (_MONEY_UNITS + BARE_MONEY_UNITS, UnitKind.MONEY),
         (_PERCENT_UNITS, UnitKind.PERCENT),
         (_PERMILLE_UNITS, UnitKind.PERMILLE),
@@ -85,6 +93,9 @@ UNIT_KINDS: dict[str, UnitKind] = _unit_table()
 WRITTEN_UNITS: tuple[str, ...] = tuple(
     sorted((unit for unit in UNIT_KINDS if unit not in BARE_MONEY_UNITS), key=len, reverse=True)
 )
+
+#: Units that are not units when the next character makes a word (3支部, 一部分, 5把关).
+UNIT_NOT_BEFORE: dict[str, str] = {"支": "部", "部": "分署", "把": "关握", "口": "径岸号"}
 
 #: The size in 万元 of one of each money unit (元 → 0.0001, 亿元 → 10000); read-only.
 MONEY_TO_WAN: Mapping[str, Decimal] = types.MappingProxyType(

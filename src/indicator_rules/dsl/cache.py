@@ -1,0 +1,110 @@
+"""Parsed rulesets remembered by their content, so that loading a ruleset again is cheap.
+
+Parsing is the slow part of loading (about a second for the 1,000-line baseline); checking and
+compiling the tree take a few tens of milliseconds. :func:`parsed` keeps the syntax tree of each
+(file name, text) it has parsed — in this process, and in a cache folder on disk so that the next
+process finds it too. The key is a SHA-256 of the file name, the text and the versions of this
+package and of pyparsing, so an edited file or an upgrade simply misses the cache.
+
+The disk cache holds our own syntax trees pickled, in the user's cache folder
+(``$INDICATOR_RULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/indicator_rules``, else
+``~/.cache/indicator_rules``), trusted as Python trusts its own ``__pycache__``. Set
+``INDICATOR_RULES_CACHE=0`` to switch the disk cache off; a cache that cannot be read or written
+is ignored (and rebuilt), never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+import pyparsing
+
+from indicator_rules.dsl import nodes as n
+
+__all__ = ["cache_directory", "clear_memory", "parsed"]
+
+_VERSION = "1"  # bump when the syntax tree's classes change shape
+_MEMORY: OrderedDict[str, n.RulesetNode] = OrderedDict()
+_MEMORY_SIZE = 64
+
+
+def cache_directory() -> Path | None:
+    """Where parsed rulesets are kept on disk, or None when the disk cache is off."""
+    if os.environ.get("INDICATOR_RULES_CACHE", "1") == "0":
+        return None
+    explicit = os.environ.get("INDICATOR_RULES_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "indicator_rules"
+
+
+def _key(file: str, text: str) -> str:
+    from indicator_rules import __version__
+
+    digest = hashlib.sha256()
+    for part in (_VERSION, __version__, pyparsing.__version__, file, text):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def clear_memory() -> None:
+    """Forget the rulesets parsed in this process (the disk cache stays)."""
+    _MEMORY.clear()
+
+
+def _from_disk(path: Path) -> n.RulesetNode | None:
+    try:
+        with path.open("rb") as handle:
+            node = pickle.load(handle)  # our own tree, written by _to_disk
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError, RecursionError):
+        return None
+    return node if isinstance(node, n.RulesetNode) else None
+
+
+def _to_disk(path: Path, node: n.RulesetNode) -> None:
+    """Write the tree; a read-only or full disk, or a tree too deep to pickle, only costs the
+    next process a parse."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(dir=path.parent, delete=False)  # noqa: SIM115
+    except OSError:
+        return
+    try:
+        with handle:
+            pickle.dump(node, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except (OSError, pickle.PicklingError, RecursionError):
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+
+
+def parsed(file: str, text: str, parse: Callable[[str, str], n.RulesetNode]) -> n.RulesetNode:
+    """The syntax tree of ``text`` (named ``file``): remembered, or ``parse(text, file)``.
+
+    Syntax errors are not cached: ``parse`` raises them every time.
+    """
+    key = _key(file, text)
+    node = _MEMORY.get(key)
+    if node is not None:
+        _MEMORY.move_to_end(key)
+        return node
+    folder = cache_directory()
+    disk = None if folder is None else folder / f"{key}.pickle"
+    node = None if disk is None else _from_disk(disk)
+    if node is None:
+        node = parse(text, file)
+        if disk is not None:
+            _to_disk(disk, node)
+    _MEMORY[key] = node
+    if len(_MEMORY) > _MEMORY_SIZE:
+        _MEMORY.popitem(last=False)
+    return node
