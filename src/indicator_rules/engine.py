@@ -23,7 +23,8 @@ import attrs
 
 from indicator_rules.dsl import checked as c
 from indicator_rules.dsl.checker import BATCH_LISTS
-from indicator_rules.dsl.compiler import CONTEXT, Compiled, compile_node
+from indicator_rules.dsl.compiler import CONTEXT, MEMO, Compiled, compile_node
+from indicator_rules.dsl.hoister import hoist, new_slots
 from indicator_rules.dsl.semantics import BUDGET, MAX_STEPS, Budget
 from indicator_rules.dsl.types import DslType, Kind, RuntimeContext
 from indicator_rules.findings import Finding, Report, Severity
@@ -131,19 +132,31 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
     """Compile a checked rule with its severity; ``flat``: a ruleset re-mapped the severity, so
     the rule's ``severity … if`` cases no longer apply."""
     node = rule.node
+    loop = rule.loop
+    # names whose value stays the same for a whole run of the rule over one declaration (or
+    # batch): what reads only these is computed once per run (see dsl/hoister.py)
+    invariant = frozenset({c.DECLARATION, CONTEXT, BUDGET, *BATCH_LISTS,
+                           *(bind.name for bind in rule.prelude)})
+    if loop is None:  # each let is computed once, before what reads it
+        invariant |= {step.name for step in rule.steps if isinstance(step, c.Bind)}
+    slots = new_slots()
+
+    def compiled(expression: c.Node, *, once: bool = False) -> Compiled:
+        repeated = loop is not None and not once
+        return compile_node(hoist(expression, invariant, slots, repeated=repeated))
+
     steps = []
     for step in rule.steps:
         if isinstance(step, c.Bind):
-            steps.append(_Step("let", step.name, compile_node(step.value), step.value.type))
+            steps.append(_Step("let", step.name, compiled(step.value), step.value.type))
         elif isinstance(step, c.Guard):
-            steps.append(_Step("when", "", compile_node(step.condition), step.condition.type))
+            steps.append(_Step("when", "", compiled(step.condition), step.condition.type))
         else:
-            operands = tuple((label, compile_node(operand), operand.type)
+            operands = tuple((label, compiled(operand), operand.type)
                              for label, operand in step.operands)
-            steps.append(_Step("require", "", compile_node(step.condition),
+            steps.append(_Step("require", "", compiled(step.condition),
                                step.condition.type, operands))
-    loop = rule.loop
-    message = tuple(part if isinstance(part, str) else (compile_node(part), part.type)
+    message = tuple(part if isinstance(part, str) else (compiled(part), part.type)
                     for part in rule.message)
     return CompiledRule(
         rule_id=node.rule_id,
@@ -154,19 +167,19 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         at=rule.at,
         loop_variable=loop.variable if loop else None,
         loop_type=loop.base.type.item or loop.base.type if loop else rule.declaration_type,
-        loop_base=compile_node(loop.base) if loop else None,
+        loop_base=compiled(loop.base, once=True) if loop else None,
         loop_path=loop.base_path if loop else None,
         loop_names=tuple(dict.fromkeys([loop.variable, *(name for name, _ in loop.conditions)]))
         if loop else (),
-        loop_conditions=tuple(compile_node(cond) for _, cond in loop.conditions) if loop else (),
+        loop_conditions=tuple(compiled(cond) for _, cond in loop.conditions) if loop else (),
         steps=tuple(steps),
         message=message,
         reports_every_match=not any(step.kind == "require" for step in steps),
         severity_cases=() if flat else tuple(
-            (Severity.parse(level), compile_node(condition))
+            (Severity.parse(level), compiled(condition))
             for level, condition in rule.severity_cases
         ),
-        prelude=tuple((bind.name, compile_node(bind.value)) for bind in rule.prelude),
+        prelude=tuple((bind.name, compiled(bind.value, once=True)) for bind in rule.prelude),
     )
 
 
@@ -230,7 +243,8 @@ def _run_prelude(rule: CompiledRule, env: dict[str, Any]) -> None:
 def _run_rule(rule: CompiledRule, declaration: Declaration,
               context: RuntimeContext) -> tuple[list[Finding], bool]:
     """The rule's findings and whether it applied."""
-    env: dict[str, Any] = {c.DECLARATION: declaration, CONTEXT: context, BUDGET: Budget()}
+    env: dict[str, Any] = {c.DECLARATION: declaration, CONTEXT: context, BUDGET: Budget(),
+                           MEMO: {}}
     if rule.loop_base is None:
         try:
             evidence = _run_steps(rule, env)
@@ -350,7 +364,7 @@ def run_batch(rules: Sequence[CompiledRule],
     for rule in batch_rules:
         # the budget of a batch grows with it: 1,000,000 visits per declaration in the batch
         budget = Budget(MAX_STEPS * max(1, len(declarations)))
-        env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: budget}
+        env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: budget, MEMO: {}}
         try:
             found = _run_batch_rule(rule, env, declarations, position)
         except Exception as error:

@@ -362,3 +362,47 @@ def test_only_lets_may_come_before_for_each():
     assert _errors('rule B07 "t"\n  severity info\n  when count(indicators) > 0\n'
                    '  for each i in indicators\n  message "m"\n') == [
         "4:3: 'for each' must come first in a rule (only 'let' may come before it)"]
+
+
+# --- invariant work inside loops is done once per run ----------------------------------------
+
+
+def _counting_registry(calls: list[str]):
+    from indicator_rules import TEXT, FunctionRegistry
+
+    registry = FunctionRegistry()
+
+    def frame(name: str) -> str:
+        calls.append(name)
+        if name == "boom":
+            raise ValueError("boom")
+        return "hunan"
+    registry.register("frame", [TEXT], TEXT, frame, "counts its calls")
+    return registry
+
+
+def test_a_call_that_does_not_depend_on_the_element_runs_once_per_declaration():
+    calls: list[str] = []
+    ruleset = load_ruleset_text(
+        'rule S04 "t"\n  severity info\n  for each i in indicators\n'
+        '  let frame = frame(declaration.name)\n  require frame == "hunan" and i.name != "x"\n'
+        '  message "{i.name} {frame}"\n', name="t.rules", functions=_counting_registry(calls))
+    declaration = ProjectDeclaration(id="p", name="培训", indicators=tuple(
+        _indicator(name) for name in ("a", "x", "c", "x")))
+    findings = ruleset.check(declaration).findings
+    assert [f.path for f in findings] == ["indicators[1]", "indicators[3]"]
+    assert calls == ["培训"]
+    ruleset.check(declaration)
+    assert calls == ["培训", "培训"]  # remembered for one run only
+
+
+def test_a_remembered_call_is_still_only_made_when_reached():
+    calls: list[str] = []
+    ruleset = load_ruleset_text(
+        'rule S04 "t"\n  severity info\n  for each i in indicators where false and '
+        'frame(declaration.name) == "x"\n  message "{i.name}"\n',
+        name="t.rules", functions=_counting_registry(calls))
+    report = ruleset.check(ProjectDeclaration(id="p", name="boom",
+                                              indicators=(_indicator("a"),)))
+    assert report.findings == ()
+    assert calls == []

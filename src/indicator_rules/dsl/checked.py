@@ -215,9 +215,22 @@ class MakeList:
     span: Span
 
 
+@attrs.frozen(eq=False)
+class Memo:
+    """A subexpression that does not change while a rule runs over one declaration (or batch),
+    although it sits where it would be evaluated again and again (in the body of ``for each``,
+    ``where`` or ``select``): computed the first time it is needed, then remembered under
+    ``slot`` for the rest of the run. Made by :mod:`indicator_rules.dsl.hoister`."""
+
+    inner: Node
+    slot: int
+    type: DslType
+    span: Span
+
+
 Node: TypeAlias = (
     Const | Var | Field | Apply | Negate | Arithmetic | Default | Compare | IsNull | In | Not
-    | And | Or | Filter | Map | MakeList
+    | And | Or | Filter | Map | MakeList | Memo
 )
 
 

@@ -22,10 +22,12 @@ from indicator_rules.dsl.semantics import (
     spend,
 )
 
-__all__ = ["CONTEXT", "Compiled", "compile_node"]
+__all__ = ["CONTEXT", "MEMO", "Compiled", "compile_node"]
 
 #: The variable holding the :class:`~indicator_rules.dsl.types.RuntimeContext`.
 CONTEXT = "$context"
+#: The variable holding the values remembered during one run of a rule (see ``Memo``).
+MEMO = "$memo"
 
 Compiled = Callable[[dict[str, Any]], Any]
 
@@ -191,10 +193,24 @@ def _make_list(node: c.MakeList) -> Compiled:
     return lambda env: tuple(item(env) for item in items)
 
 
+def _memo(node: c.Memo) -> Compiled:
+    inner, slot = compile_node(node.inner), node.slot
+
+    def remembered(env: dict[str, Any]) -> Any:
+        memory = env.get(MEMO)
+        if memory is None:  # an expression evaluated on its own, outside a rule's run
+            return inner(env)
+        if slot in memory:
+            return memory[slot]
+        value = memory[slot] = inner(env)
+        return value
+    return remembered
+
+
 _COMPILERS: dict[type, Callable[[Any], Compiled]] = {
     c.Const: _const, c.Var: _var, c.Field: _field, c.Apply: _apply, c.Negate: _negate,
     c.Arithmetic: _arithmetic, c.Default: _default, c.Compare: _compare, c.IsNull: _is_null,
     c.In: _in,
     c.Not: _not, c.And: _and, c.Or: _or, c.Filter: _filter, c.Map: _map,
-    c.MakeList: _make_list,
+    c.MakeList: _make_list, c.Memo: _memo,
 }

@@ -28,6 +28,8 @@ def evaluate(node: c.Node, env: dict[str, Any]) -> Any:
     """The value of ``node`` in ``env``."""
     if isinstance(node, c.Const):
         return node.value
+    if isinstance(node, c.Memo):  # remembering is the compiler's business
+        return evaluate(node.inner, env)
     if isinstance(node, c.Var):
         return env[node.name]
     if isinstance(node, c.Field):

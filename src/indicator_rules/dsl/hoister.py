@@ -1,0 +1,88 @@
+"""Loop-invariant work, found at compile time and done once per run.
+
+A rule that runs ``for each i in indicators`` evaluates its body once per indicator, and a
+``where`` or ``select`` its condition once per element. A subexpression in there that reads none
+of the names that change from one element to the next — ``taxonomy(declaration, profile)`` in
+a ``for each``, ``normalize(declaration.name)`` in a ``where`` — gives the same value every
+time. :func:`hoist` wraps each largest such subexpression (when it does real work: a call, a
+filter, a map or a projection) in a :class:`~indicator_rules.dsl.checked.Memo`, which the
+compiler turns into "compute the first time it is reached, then remember for this run".
+Computing it only when first reached keeps the meaning exactly: a guarded subexpression that
+would fail is still never computed, and nothing is computed that the rule would not compute.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from indicator_rules.dsl import checked as c
+
+__all__ = ["free_names", "hoist"]
+
+_WORTH_REMEMBERING = (c.Apply, c.Filter, c.Map)
+_evolve: Any = attrs.evolve  # fields found by name, so typed loosely
+
+
+def free_names(node: c.Node) -> frozenset[str]:
+    """The variables ``node`` reads that it does not bind itself (filters bind their element)."""
+    if isinstance(node, c.Var):
+        return frozenset({node.name})
+    if isinstance(node, c.Filter):
+        return free_names(node.collection) | (free_names(node.condition) - {node.element})
+    if isinstance(node, c.Map):
+        return free_names(node.collection) | (free_names(node.expression) - {node.element})
+    found: frozenset[str] = frozenset()
+    for child in _children(node):
+        found |= free_names(child)
+    return found
+
+
+def _children(node: c.Node) -> Iterator[c.Node]:
+    for field in attrs.fields(type(node)):
+        value = getattr(node, field.name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, c.Node):
+                yield item
+
+
+def _worth_it(node: c.Node) -> bool:
+    return isinstance(node, _WORTH_REMEMBERING) or (isinstance(node, c.Field) and node.project)
+
+
+def hoist(node: c.Node, invariant: frozenset[str], slots: Iterator[int], *,
+          repeated: bool) -> c.Node:
+    """``node`` with its invariant subexpressions remembered; ``invariant`` are the names that
+    keep their value for the whole run, ``repeated`` whether ``node`` itself is evaluated
+    again and again in a run (the body of a loop)."""
+    if repeated and _worth_it(node) and free_names(node) <= invariant:
+        return c.Memo(node, next(slots), node.type, node.span)
+    if isinstance(node, c.Filter):
+        return attrs.evolve(
+            node, collection=hoist(node.collection, invariant, slots, repeated=repeated),
+            condition=hoist(node.condition, invariant, slots, repeated=True))
+    if isinstance(node, c.Map):
+        return attrs.evolve(
+            node, collection=hoist(node.collection, invariant, slots, repeated=repeated),
+            expression=hoist(node.expression, invariant, slots, repeated=True))
+    changes: dict[str, Any] = {}
+    for field in attrs.fields(type(node)):
+        value = getattr(node, field.name)
+        if isinstance(value, tuple) and value and all(
+                isinstance(item, c.Node) for item in value):
+            changes[field.name] = tuple(hoist(item, invariant, slots, repeated=repeated)
+                                        for item in value)
+        elif isinstance(value, c.Node) and field.name not in ("type", "span"):
+            changes[field.name] = hoist(value, invariant, slots, repeated=repeated)
+    if not changes:
+        return node
+    rebuilt: c.Node = _evolve(node, **changes)
+    return rebuilt
+
+
+def new_slots() -> Iterator[int]:
+    """Slot numbers for the memos of one compiled rule."""
+    return itertools.count()
