@@ -8,6 +8,7 @@ functions and :mod:`indicator_rules.dsl.semantics`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -15,12 +16,11 @@ from indicator_rules.dsl import checked as c
 from indicator_rules.dsl.semantics import (
     arithmetic,
     compare,
-    conjunction,
     contains,
-    disjunction,
     negation,
     spend,
 )
+from indicator_rules.dsl.types import PLAIN_ATTRIBUTE
 
 __all__ = ["CONTEXT", "MEMO", "Compiled", "compile_node"]
 
@@ -51,6 +51,20 @@ def _var(node: c.Var) -> Compiled:
 def _field(node: c.Field) -> Compiled:
     target = compile_node(node.target)
     get = node.spec.get
+    attribute = PLAIN_ATTRIBUTE.get(get)
+    if not node.project and attribute is not None:
+        if isinstance(node.target, c.Var):  # the commonest shape: i.name, declaration.year
+            variable = node.target.name
+
+            def read_variable(env: dict[str, Any]) -> Any:
+                obj = env[variable]
+                return None if obj is None else getattr(obj, attribute)
+            return read_variable
+
+        def read_attribute(env: dict[str, Any]) -> Any:
+            obj = target(env)
+            return None if obj is None else getattr(obj, attribute)
+        return read_attribute
     if not node.project:
         def read(env: dict[str, Any]) -> Any:
             obj = target(env)
@@ -75,6 +89,24 @@ def _apply(node: c.Apply) -> Compiled:
     implementation = node.function.implementation
     if node.function.null_safe:
         return lambda env: implementation(*(argument(env) for argument in arguments))
+
+    if len(arguments) == 1:
+        (only,) = arguments
+
+        def call_one(env: dict[str, Any]) -> Any:
+            value = only(env)
+            return None if value is None else implementation(value)
+        return call_one
+    if len(arguments) == 2:
+        first, second = arguments
+
+        def call_two(env: dict[str, Any]) -> Any:
+            a = first(env)
+            if a is None:
+                return None
+            b = second(env)
+            return None if b is None else implementation(a, b)
+        return call_two
 
     def call(env: dict[str, Any]) -> Any:
         values = [argument(env) for argument in arguments]
@@ -107,12 +139,27 @@ def _default(node: c.Default) -> Compiled:
     return default
 
 
+_ORDER: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge,
+}
+
+
 def _compare(node: c.Compare) -> Compiled:
-    left, right, operator = compile_node(node.left), compile_node(node.right), node.operator
+    left, right, operator_name = compile_node(node.left), compile_node(node.right), node.operator
     if node.tolerance is None:
-        return lambda env: compare(operator, left(env), right(env))
+        order = _ORDER[operator_name]
+
+        def compare_plain(env: dict[str, Any]) -> Any:
+            a = left(env)
+            if a is None:
+                return None
+            b = right(env)
+            return None if b is None else bool(order(a, b))
+        return compare_plain
+    operator_ = operator_name
     tolerance = compile_node(node.tolerance)
-    return lambda env: compare(operator, left(env), right(env), tolerance(env))
+    return lambda env: compare(operator_, left(env), right(env), tolerance(env))
 
 
 def _is_null(node: c.IsNull) -> Compiled:
@@ -132,17 +179,39 @@ def _in(node: c.In) -> Compiled:
 
 def _not(node: c.Not) -> Compiled:
     operand = compile_node(node.operand)
-    return lambda env: negation(operand(env))
+
+    def opposite(env: dict[str, Any]) -> Any:
+        value = operand(env)
+        return None if value is None else not value
+    return opposite
 
 
 def _and(node: c.And) -> Compiled:
     left, right = compile_node(node.left), compile_node(node.right)
-    return lambda env: conjunction(left(env), lambda: right(env))
+
+    def both(env: dict[str, Any]) -> Any:  # three-valued, right side only when needed
+        a = left(env)
+        if a is False:
+            return False
+        b = right(env)
+        if b is False:
+            return False
+        return None if a is None or b is None else True
+    return both
 
 
 def _or(node: c.Or) -> Compiled:
     left, right = compile_node(node.left), compile_node(node.right)
-    return lambda env: disjunction(left(env), lambda: right(env))
+
+    def either(env: dict[str, Any]) -> Any:
+        a = left(env)
+        if a is True:
+            return True
+        b = right(env)
+        if b is True:
+            return True
+        return None if a is None or b is None else False
+    return either
 
 
 def _filter(node: c.Filter) -> Compiled:

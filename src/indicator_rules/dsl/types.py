@@ -181,8 +181,14 @@ def _reads(name: str, getter: Getter) -> Getter:
     return getter
 
 
+#: Getters that are a plain ``getattr`` of the model attribute (the compiler inlines them).
+PLAIN_ATTRIBUTE: dict[Getter, str] = {}
+
+
 def _attr(name: str) -> Getter:
-    return _reads(name, lambda obj, _context: getattr(obj, name))
+    getter = _reads(name, lambda obj, _context: getattr(obj, name))
+    PLAIN_ATTRIBUTE[getter] = name
+    return getter
 
 
 def _money(name: str) -> Getter:
