@@ -55,9 +55,11 @@ def _severity(info: RuleInfo) -> str:
 
 def _rule_section(ruleset: Ruleset, info: RuleInfo) -> list[str]:
     node = info.node
+    # an explicit anchor, so that the table's #s01 links work on any Markdown renderer
+    anchor = f'<a id="{node.rule_id.lower()}"></a>'
     heading = f"### {node.rule_id}" + (f" `{node.name}`" if node.name else "") + f" — {node.title}"
     if info.disabled:
-        return [heading, "", f"**Disabled** in this ruleset: {info.disabled}", ""]
+        return [anchor, "", heading, "", f"**Disabled** in this ruleset: {info.disabled}", ""]
     used = params_of(node, set(ruleset.params))
     rows = [
         ("severity", _severity(info)),
@@ -66,8 +68,8 @@ def _rule_section(ruleset: Ruleset, info: RuleInfo) -> list[str]:
         ("params", ", ".join(f"`{name}`" for name in used) or "—"),
         ("written in", f"`{Path(node.span.file).name}:{node.span.line}`"),
     ]
-    lines = [heading, "", "| | |", "|---|---|", *(f"| {key} | {value} |" for key, value in rows),
-             ""]
+    lines = [anchor, "", heading, "", "| | |", "|---|---|",
+             *(f"| {key} | {value} |" for key, value in rows), ""]
     if node.doc:
         lines += [node.doc.strip(), ""]
     if node.fix:

@@ -1,0 +1,1 @@
+"""Benchmarks of indicator_rules: ``python -m benchmarks [--quick]`` (see docs/performance.md)."""
