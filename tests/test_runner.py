@@ -81,3 +81,22 @@ def test_a_ruleset_from_text_is_forked_into_the_workers():
     assert ruleset.reference is None
     results = list(check_items(ruleset, _items(50, []), jobs=2))
     assert len(results) == 50
+
+
+def test_a_json_lines_file_is_read_line_by_line(tmp_path):
+    from indicator_rules import read_inputs
+
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(
+        ['{"kind": "project", "name": "培训"}', "{broken", '{"kind": "project", "name": "活动"}']
+        * 2000), "utf-8")
+    entries = read_inputs([str(path)])
+    first = next(entries)
+    assert isinstance(first, InputItem)
+    assert first.declaration.name == "培训"
+    second = next(entries)
+    assert isinstance(second, InputError)
+    assert second.line == 2  # the error is in its place, with its line
+    rest = list(entries)
+    assert len(rest) == 5998
+    assert [e.line for e in rest if isinstance(e, InputError)][:2] == [5, 8]

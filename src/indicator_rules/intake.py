@@ -19,7 +19,7 @@ import attrs
 from indicator_rules.errors import DeclarationError, FormError
 from indicator_rules.forms import FORM_SUFFIXES, is_form_file, read_forms
 from indicator_rules.model import Declaration
-from indicator_rules.serialize import DECLARATION_SUFFIXES, read_declarations
+from indicator_rules.serialize import DECLARATION_SUFFIXES, iter_declarations
 
 __all__ = ["INPUT_SUFFIXES", "InputError", "InputItem", "expand_paths", "read_inputs"]
 
@@ -106,7 +106,8 @@ def _errors_of(error: DeclarationError | FormError, file: str) -> Iterator[Input
 def read_inputs(paths: Iterable[str]) -> Iterator[InputItem | InputError]:
     """Every declaration of the files and folders named, in order, and every problem met.
 
-    Files are read one at a time, so memory does not grow with the number of files.
+    Files are read one at a time, and a JSON Lines file line by line, so memory does not grow
+    with the number of declarations (a JSON, YAML or form file is read whole).
     """
     for entry in expand_paths(paths):
         if isinstance(entry, InputError):
@@ -121,8 +122,8 @@ def read_inputs(paths: Iterable[str]) -> Iterator[InputItem | InputError]:
             for declaration in declarations:
                 yield InputItem(entry, declaration)
             continue
-        result = read_declarations(entry)
-        for error in result.errors:
-            yield from _errors_of(error, entry)
-        for declaration in result.declarations:
-            yield InputItem(entry, declaration)
+        for item in iter_declarations(entry):  # JSON Lines line by line
+            if isinstance(item, DeclarationError):
+                yield from _errors_of(item, entry)
+            else:
+                yield InputItem(entry, item)

@@ -66,6 +66,7 @@ __all__ = [
     "declaration_schema",
     "dump_declarations",
     "dumps_declarations",
+    "iter_declarations",
     "load_declarations",
     "loads_declarations",
     "read_declarations",
@@ -561,24 +562,27 @@ def _documents(text: str, name: str, file_format: FileFormat) -> Iterator[tuple[
         yield data, ""
 
 
-def _read_lines(text: str, name: str) -> LoadResult:
+def _line_items(lines: Iterable[str], name: str) -> Iterator[Declaration | DeclarationError]:
     """JSON Lines: every line on its own, so a bad line never hides the lines after it."""
-    declarations: list[Declaration] = []
-    errors: list[DeclarationError] = []
-    # split on "\n" only: str.splitlines() would also split inside strings at U+0085 etc.
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             data = _parse_json(line, name, line_offset=number - 1)
-            declarations.append(structure_declaration(data, file=name))
+            yield structure_declaration(data, file=name)
         except DeclarationError as error:
-            errors.append(DeclarationError(
+            yield DeclarationError(
                 [problem if problem.line else attrs.evolve(problem, line=number)
                  for problem in error.problems],
                 file=name,
-            ))
-    return LoadResult(tuple(declarations), tuple(errors))
+            )
+
+
+def _read_lines(text: str, name: str) -> LoadResult:
+    # split on "\n" only: str.splitlines() would also split inside strings at U+0085 etc.
+    items = list(_line_items(text.split("\n"), name))
+    return LoadResult(tuple(item for item in items if not isinstance(item, DeclarationError)),
+                      tuple(item for item in items if isinstance(item, DeclarationError)))
 
 
 def _read(text: str, name: str, file_format: FileFormat) -> LoadResult:
@@ -621,6 +625,31 @@ def read_declarations(path: str | Path) -> LoadResult:
         return LoadResult((), (DeclarationError([Problem(message=f"cannot read: {error}")],
                                                 file=name),))
     return _read(text, name, file_format)
+
+
+def iter_declarations(path: str | Path) -> Iterator[Declaration | DeclarationError]:
+    """The declarations of a file one at a time, with an error in place of each bad one.
+
+    A JSON Lines file is read line by line, so memory does not grow with its length; a JSON or
+    YAML file is one document, read whole (:func:`read_declarations`).
+    """
+    name = str(path)
+    try:
+        file_format = _format_of(name)
+    except DeclarationError as error:
+        yield error
+        return
+    if file_format != "jsonl":
+        result = read_declarations(path)
+        yield from result.declarations
+        yield from result.errors
+        return
+    try:
+        # newline="\n": lines end at "\n" only, as when the text is read whole
+        with open(path, encoding="utf-8-sig", newline="\n") as handle:
+            yield from _line_items(handle, name)
+    except (OSError, UnicodeDecodeError) as error:
+        yield DeclarationError([Problem(message=f"cannot read: {error}")], file=name)
 
 
 def load_declarations(path: str | Path) -> list[Declaration]:
