@@ -240,6 +240,13 @@ def _run_prelude(rule: CompiledRule, env: dict[str, Any]) -> None:
         env[name] = run(env)
 
 
+def _admitted(conditions: Sequence[Compiled], scope: dict[str, Any]) -> bool:
+    for condition in conditions:
+        if condition(scope) is not True:
+            return False
+    return True
+
+
 def _run_rule(rule: CompiledRule, declaration: Declaration,
               context: RuntimeContext) -> tuple[list[Finding], bool]:
     """The rule's findings and whether it applied."""
@@ -257,11 +264,15 @@ def _run_rule(rule: CompiledRule, declaration: Declaration,
     _run_prelude(rule, env)
     items = rule.loop_base(env) or ()
     env[BUDGET].spend(len(items))
+    # one scope for all the elements: each element binds the loop names and its lets anew
+    # before anything reads them (the checker sees to the order), and a finding's message and
+    # severity are made before the next element
+    scope = dict(env)
+    names, conditions = rule.loop_names, rule.loop_conditions
     for index, item in enumerate(items):
-        scope = dict(env)
-        for name in rule.loop_names:
+        for name in names:
             scope[name] = item
-        if any(condition(scope) is not True for condition in rule.loop_conditions):
+        if not _admitted(conditions, scope):
             continue
         try:
             evidence = _run_steps(rule, scope)
