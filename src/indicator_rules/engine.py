@@ -241,7 +241,8 @@ def _run_prelude(rule: CompiledRule, env: dict[str, Any]) -> None:
 
 
 def _admitted(conditions: Sequence[Compiled], scope: dict[str, Any]) -> bool:
-    for condition in conditions:
+    """Every ``where`` of the loop holds (a plain loop: no generator made per element)."""
+    for condition in conditions:  # noqa: SIM110
         if condition(scope) is not True:
             return False
     return True
