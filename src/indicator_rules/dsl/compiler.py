@@ -149,6 +149,13 @@ def _compare(node: c.Compare) -> Compiled:
     left, right, operator_name = compile_node(node.left), compile_node(node.right), node.operator
     if node.tolerance is None:
         order = _ORDER[operator_name]
+        if isinstance(node.right, c.Const) and node.right.value is not None:
+            constant = node.right.value
+
+            def compare_constant(env: dict[str, Any]) -> Any:  # i.level2 == "时效指标"
+                a = left(env)
+                return None if a is None else bool(order(a, constant))
+            return compare_constant
 
         def compare_plain(env: dict[str, Any]) -> Any:
             a = left(env)
@@ -172,9 +179,38 @@ def _is_null(node: c.IsNull) -> Compiled:
 def _in(node: c.In) -> Compiled:
     item, collection = compile_node(node.item), compile_node(node.collection)
     substring = node.substring
+    members = _constant_members(node)
+    if members is not None:  # x in ["数量指标", "时效指标"]: a set, built once
+        negated = node.negated
+
+        def member(env: dict[str, Any]) -> Any:
+            value = item(env)
+            return None if value is None else (value in members) != negated
+        return member
     if node.negated:
         return lambda env: negation(contains(item(env), collection(env), substring))
     return lambda env: contains(item(env), collection(env), substring)
+
+
+def _constant_members(node: c.In) -> frozenset[Any] | None:
+    """The members of a constant list of texts (or numbers) without nulls, else None."""
+    collection = node.collection
+    if node.substring:
+        return None
+    if isinstance(collection, c.MakeList) and all(isinstance(item, c.Const)
+                                                  for item in collection.items):
+        values: Any = tuple(item.value for item in collection.items  # type: ignore[union-attr]
+                            )
+    elif isinstance(collection, c.Const):
+        values = collection.value
+    else:
+        return None
+    if not isinstance(values, tuple) or any(value is None for value in values):
+        return None
+    try:
+        return frozenset(values)
+    except TypeError:  # records are not hashable
+        return None
 
 
 def _not(node: c.Not) -> Compiled:
@@ -258,6 +294,9 @@ def _map(node: c.Map) -> Compiled:
 
 
 def _make_list(node: c.MakeList) -> Compiled:
+    if all(isinstance(item, c.Const) for item in node.items):  # a literal: built once
+        constant = tuple(item.value for item in node.items)  # type: ignore[union-attr]
+        return lambda _env: constant
     items = tuple(compile_node(item) for item in node.items)
     return lambda env: tuple(item(env) for item in items)
 
