@@ -74,3 +74,16 @@ def test_two_jobs_write_the_same_bytes_as_one(many: Path, tmp_path: Path, rulese
     assert one.returncode == two.returncode == 1, two.stderr
     assert len(json.loads(one.stdout)["reports"]) == 201
     assert one.stdout == two.stdout
+
+
+def test_the_testing_tools_import_and_run_in_a_fresh_interpreter():
+    """hypothesis loads our entry point while it is imported: importing the testing package
+    first, or hypothesis first, must both work (a fresh process, not pytest's)."""
+    for code in ("import indicator_rules.testing",
+                 "import hypothesis; import indicator_rules.testing"):
+        completed = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                   text=True, env=ENV, check=False, timeout=120)
+        assert completed.returncode == 0, completed.stderr
+    coverage = _run("coverage", "hunan-hengyang", "--examples", "1")
+    assert coverage.returncode == 0, coverage.stderr
+    assert "irregular-cost-level2" in coverage.stdout

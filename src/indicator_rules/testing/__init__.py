@@ -75,7 +75,3 @@ __all__ = [
     "themes",
 ]
 
-
-def _hypothesis_setup_hook() -> None:
-    """For a ``hypothesis`` entry point: ``st.from_type`` then draws clean declarations."""
-    register_type_strategies()

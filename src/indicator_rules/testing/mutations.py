@@ -793,8 +793,8 @@ MUTATIONS: tuple[Mutation, ...] = tuple(MUTATIONS_BY_NAME.values())
 
 #: Baseline rules no mutation targets, with the reason.
 NOT_MUTATED: dict[str, str] = {
-    "X07": "batch rule comparing a department form with its projects' forms: the defect needs "
-           "several declarations, and a mutation changes one",
+    "X07": "批量规则，比较部门整体支出表与其各项目表：缺陷涉及多张申报表，而一次变异只改一张"
+           "（见 tests/testing/test_batch_rules.py）",
 }
 
 
