@@ -153,7 +153,7 @@ def test_rules_and_explain(rules_file: Path, capsys: pytest.CaptureFixture[str])
     ]
     assert main(["explain", "V01", "--ruleset", str(rules_file)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("V01 「三级指标须填写指标值」\n  severity: error\n")
+    assert out.startswith("V01 「三级指标须填写指标值」\n  严重程度 (severity): 错误 error\n")
     assert "    rule V01 \"三级指标须填写指标值\"\n      severity error\n" in out
     assert main(["explain", "V1", "--ruleset", str(rules_file)]) == 2
     assert "did you mean V01" in capsys.readouterr().err

@@ -137,7 +137,12 @@ def test_the_plugin_of_the_bureau_page_works(tmp_path: Path):
     work = tmp_path / "work"
     work.mkdir()
     prepare(work)
-    project = tomllib.loads(files["pyproject.toml"])["project"]
+    config = tomllib.loads(files["pyproject.toml"])
+    project = config["project"]
+    # hatchling finds no package when the module's folder is not named after the project
+    packages = config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+    assert packages == ["my_bureau"]
+    assert all(name.split("/")[0] in packages for name in files if "/" in name)
     assert set(project["entry-points"]) == {"indicator_rules.rulesets",
                                             "indicator_rules.functions"}
     info = work / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"

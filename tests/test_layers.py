@@ -21,7 +21,8 @@ FLOORS: list[set[str]] = [
     {"ruleset"},
     {"runner"},  # a ruleset over a stream of inputs, in worker processes
     {"catalog", "render"},
-    {"testing", "_hypothesis_hook"},  # strategies, mutations, checks; hypothesis's entry point
+    {"testing"},  # hypothesis strategies, mutations and checks for testing rules
+    {"_hypothesis_hook"},  # hypothesis's entry point: registers (deferred) testing strategies
     {"cli"},
     {"__main__"},
 ]

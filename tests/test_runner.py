@@ -88,8 +88,9 @@ def test_a_json_lines_file_is_read_line_by_line(tmp_path):
 
     path = tmp_path / "many.jsonl"
     path.write_text("\n".join(
-        ['{"kind": "project", "name": "培训"}', "{broken", '{"kind": "project", "name": "活动"}']
-        * 2000), "utf-8")
+        line for n in range(2000) for line in (
+            f'{{"kind": "project", "id": "a{n}", "name": "培训"}}', "{broken",
+            f'{{"kind": "project", "id": "b{n}", "name": "活动"}}')), "utf-8")
     entries = read_inputs([str(path)])
     first = next(entries)
     assert isinstance(first, InputItem)
@@ -100,3 +101,23 @@ def test_a_json_lines_file_is_read_line_by_line(tmp_path):
     rest = list(entries)
     assert len(rest) == 5998
     assert [e.line for e in rest if isinstance(e, InputError)][:2] == [5, 8]
+
+
+def test_a_file_named_twice_is_read_once_and_a_copied_form_is_an_error(tmp_path):
+    import shutil
+
+    from indicator_rules import read_inputs
+    from tests.render.conftest import SAMPLE_MD
+
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    shutil.copy(SAMPLE_MD, folder / "a.md")
+    entries = list(read_inputs([str(folder / "a.md"), str(folder)]))
+    assert [type(entry).__name__ for entry in entries] == ["InputItem"] * 3
+    shutil.copy(SAMPLE_MD, folder / "b.txt")
+    entries = list(read_inputs([str(folder)]))
+    errors = [entry for entry in entries if isinstance(entry, InputError)]
+    assert len([e for e in entries if isinstance(e, InputItem)]) == 3
+    assert len(errors) == 3
+    assert errors[0].file == str(folder / "b.txt")
+    assert f"已在 {folder / 'a.md'} 中读过" in errors[0].message

@@ -77,7 +77,7 @@ from indicator_rules.ruleset import (
     load_ruleset,
     load_ruleset_text,
 )
-from indicator_rules.runner import check_items
+from indicator_rules.runner import Checked, check_items
 from indicator_rules.serialize import (
     FileFormat,
     LoadResult,
@@ -116,6 +116,7 @@ __all__ = [
     "NUMBER",
     "PERCENT",
     "TEXT",
+    "Checked",
     "Comparator",
     "Contact",
     "DateRange",

@@ -44,6 +44,8 @@ EXIT_BAD_INPUT = 2
 DEFAULT_RULESET = "mof-2021"
 
 _KIND_NAMES = {"project": "项目", "department": "部门整体"}
+_APPLIES_TO = {"project": "项目申报表 (project)", "department": "部门整体申报表 (department)",
+               "batch": "同批申报表之间 (batch)"}
 
 
 def _parse_value(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -170,7 +172,8 @@ def _run_check(arguments: argparse.Namespace, ruleset: Ruleset, out: TextIO) -> 
     output_format: Format = arguments.format
     renderer = make_renderer(output_format, out, ruleset,
                              color=_use_color(arguments.color, out))
-    progress = _Progress(not arguments.no_progress and sys.stderr.isatty())
+    # on a terminal only, and not when the report itself goes to that terminal
+    progress = _Progress(not arguments.no_progress and sys.stderr.isatty() and not out.isatty())
     entries = _counted(read_inputs(arguments.files), progress)
     for entry in check_items(ruleset, entries, jobs=arguments.jobs):
         if isinstance(entry, InputError):
@@ -255,19 +258,19 @@ def _explain(arguments: argparse.Namespace, out: TextIO) -> int:
     node = info.node
     span = node.span
     lines = [f"{node.rule_id} {node.name or ''} 「{node.title}」".replace("  ", " "),
-             f"  severity: {info.severity.name.lower()}"
-             + (f" (set in {info.severity_from})" if info.severity_from else ""),
-             f"  from: {span.file}:{span.line}"]
+             f"  严重程度 (severity): {info.severity.label} {info.severity.name.lower()}"
+             + (f"（由 {info.severity_from} 改定）" if info.severity_from else ""),
+             f"  规则位置 (from): {span.file}:{span.line}"]
     if info.disabled:
-        lines.append(f"  disabled: {info.disabled}")
+        lines.append(f"  已停用 (disabled): {info.disabled}")
     if node.applies_to:
-        lines.append(f"  applies to: {node.applies_to}")
-    for label, text in (("doc", node.doc), ("fix", node.fix)):
+        lines.append(f"  适用于 (applies to): {_APPLIES_TO.get(node.applies_to, node.applies_to)}")
+    for label, text in (("说明 (doc)", node.doc), ("修改建议 (fix)", node.fix)):
         if text:
             lines.append(f"  {label}: {text}")
     for name in params_of(node, set(ruleset.params)):
-        lines.append(f"  param {name} = {ruleset.format_param(name)} "
-                     f"(from {ruleset.params[name].origin})")
+        lines.append(f"  参数 (param) {name} = {ruleset.format_param(name)}"
+                     f"（来自 {ruleset.params[name].origin}）")
     lines += ["", *("    " + line for line in ruleset.rule_text(node.rule_id).split("\n")
                     if line.strip())]
     out.write("\n".join(lines) + "\n")
@@ -334,7 +337,7 @@ def _parser() -> argparse.ArgumentParser:
         "file is still checked. Exit status: 0 nothing at or above --fail-on, 1 findings at "
         "or above it (or a rule that failed to run), 2 bad usage or unreadable input.",
         ["check examples/hengyang-2021.md", "check forms/ --ruleset my-bureau.rules --fail-on "
-         "warning", "check intake/ --format json -o report.json --jobs 4",
+         "warning", "check intake/ --format json -o report.json --jobs 2",
          "check declarations.jsonl --format sarif -o results.sarif"])
     check.add_argument("files", nargs="+", metavar="PATH",
                        help="declaration files, form files or folders")

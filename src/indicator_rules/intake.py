@@ -69,8 +69,20 @@ class InputItem:
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
     """The files to read: each file as named, each folder's readable files (by suffix, in
-    sorted order, hidden files and folders left out). A missing path, or a file given by name
-    whose suffix is not readable, is an :class:`InputError`."""
+    sorted order, hidden files and folders left out), each file once however often it is
+    named. A missing path, or a file given by name whose suffix is not readable, is an
+    :class:`InputError`."""
+    seen: set[str] = set()
+    for entry in _expanded(paths):
+        if isinstance(entry, str):
+            real = os.path.realpath(entry)
+            if real in seen:  # named twice (a file and its folder): read once
+                continue
+            seen.add(real)
+        yield entry
+
+
+def _expanded(paths: Iterable[str]) -> Iterator[str | InputError]:
     for path in paths:
         if os.path.isdir(path):
             found = sorted(
@@ -107,8 +119,26 @@ def read_inputs(paths: Iterable[str]) -> Iterator[InputItem | InputError]:
     """Every declaration of the files and folders named, in order, and every problem met.
 
     Files are read one at a time, and a JSON Lines file line by line, so memory does not grow
-    with the number of declarations (a JSON, YAML or form file is read whole).
+    with the number of declarations (a JSON, YAML or form file is read whole). A declaration
+    whose id was already read (the same form twice, a form and its copy) is an
+    :class:`InputError`, so that a batch never counts one form twice.
     """
+    first_file: dict[str, str] = {}  # declaration id → the file it was first read from
+    for item in _read_entries(paths):
+        if isinstance(item, InputItem):
+            declaration = item.declaration
+            if declaration.id in first_file:
+                yield InputError(
+                    file=item.file,
+                    message=f"申报表「{declaration.name}」（id {declaration.id}）已在 "
+                    f"{first_file[declaration.id]} 中读过，这一份未再检查：同一批中重复的申报表"
+                    "会让跨表规则重复计算 (this declaration was already read)")
+                continue
+            first_file[declaration.id] = item.file
+        yield item
+
+
+def _read_entries(paths: Iterable[str]) -> Iterator[InputItem | InputError]:
     for entry in expand_paths(paths):
         if isinstance(entry, InputError):
             yield entry

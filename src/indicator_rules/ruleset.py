@@ -176,6 +176,9 @@ class Ruleset:
         for info in self.rules:
             if info.rule_id == rule_id:
                 return info
+        for info in self.rules:  # v01 for V01
+            if info.rule_id.lower() == rule_id.lower():
+                return info
         close = difflib.get_close_matches(rule_id, [info.rule_id for info in self.rules], n=3)
         raise KeyError(f"no rule {rule_id!r} in {self.name}" +
                        (f" (did you mean {', '.join(close)}?)" if close else ""))

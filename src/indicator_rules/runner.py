@@ -26,6 +26,7 @@ from indicator_rules.ruleset import Ruleset, load_ruleset
 
 __all__ = ["Checked", "check_items", "merge_reports"]
 
+#: What :func:`check_items` yields for a declaration: the item read and its report.
 Checked: TypeAlias = tuple[InputItem, Report]
 
 #: Declarations sent to a worker at a time, and chunks in flight per worker.
@@ -122,8 +123,13 @@ def _in_order(chunk: list[InputItem | InputError],
 
 def check_items(ruleset: Ruleset, entries: Iterable[InputItem | InputError], *,
                 jobs: int = 1) -> Iterator[Checked | InputError]:
-    """Check every declaration read (see :func:`indicator_rules.intake.read_inputs`), passing
-    the input errors through in their place; results come in input order for any ``jobs``."""
+    """Check every declaration read (see :func:`indicator_rules.intake.read_inputs`).
+
+    Yields, in input order for any ``jobs``, a :data:`Checked` pair ``(item, report)`` for each
+    :class:`~indicator_rules.intake.InputItem` and each
+    :class:`~indicator_rules.intake.InputError` unchanged in its place. ``jobs`` > 1 checks in
+    that many worker processes (the ruleset is loaded again in each, from its file).
+    """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     batch_rules = [rule for rule in ruleset.compiled if rule.batch]

@@ -148,3 +148,14 @@ def test_unit_names_of_both_kinds():
     assert unit_names(project) == ("中共衡阳市直属机关工作委员会", "市直工委")
     assert unit_names(DepartmentDeclaration(id="d", name="市直工委", filing_unit=" ")) == (
         "市直工委",)
+
+
+def test_register_refuses_what_is_not_a_type_of_the_language():
+    registry = FunctionRegistry()
+    with pytest.raises(TypeError, match="parameter 1 must be a type of the rules language"):
+        registry.register("bad", ["TEXT"], BOOL, lambda text: True)  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="the result must be a type"):
+        registry.register("bad", [TEXT], "BOOL", lambda text: True)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be callable"):
+        registry.register("bad", [TEXT], BOOL, "not a function")  # type: ignore[arg-type]
+    assert registry.get("bad") is None

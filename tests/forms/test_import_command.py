@@ -92,10 +92,10 @@ def test_check_reads_a_form_directly(tmp_path: Path, capsys: pytest.CaptureFixtu
     rules.write_text(RULES, "utf-8")
     assert main(["check", str(SAMPLE_MD), "--ruleset", str(rules)]) == 1
     out = capsys.readouterr().out
-    assert "项目「党员活动经费」：4 错误" in out
+    assert f"项目「党员活动经费」（{SAMPLE_MD}）：4 错误" in out
     assert "「指标 2: 自选党建活动」未填写指标值" in out
     assert f"[{SAMPLE_MD} 表1 第24行 第4列]" in out  # the finding points at the form
-    assert "部门整体「中共衡阳市直属机关工作委员会」：未发现问题" in out
+    assert f"部门整体「中共衡阳市直属机关工作委员会」（{SAMPLE_MD}）：未发现问题" in out
 
 
 def test_check_and_show_report_a_bad_form_and_go_on(

@@ -17,7 +17,8 @@ def test_findings_come_errors_first_under_each_declaration(capsys):
     assert main(["check", str(SAMPLE_MD), "--ruleset", "mof-2021"]) == 1
     out = capsys.readouterr().out
     blocks = re.split(r"\n(?=\S)", out.strip())
-    assert blocks[0].startswith("project-2021-6948fba1  项目「党员活动经费」：4 错误，")
+    assert blocks[0].startswith(
+        f"project-2021-6948fba1  项目「党员活动经费」（{SAMPLE_MD}）：4 错误，")
     assert blocks[-1].startswith("共检查 3 份申报表（1 个文件，规则集 mof-2021）：")
     for block in blocks[:-1]:
         levels = [SEVERITY_ORDER[line.split()[0]] for line in block.splitlines()[1:]

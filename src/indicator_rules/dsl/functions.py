@@ -553,6 +553,16 @@ class FunctionRegistry:
             raise ValueError(f"function name {name!r} must be letters, digits and _")
         if name in self._functions:
             raise ValueError(f"a function named {name!r} is already registered")
+        for position, parameter in enumerate(parameters, start=1):
+            if not isinstance(parameter, DslType):
+                raise TypeError(f"{name}(): parameter {position} must be a type of the rules "
+                                f"language (TEXT, NUMBER, list_of(TEXT) …), got {parameter!r}")
+        if not isinstance(returns, DslType):
+            raise TypeError(f"{name}(): the result must be a type of the rules language "
+                            f"(TEXT, BOOL …), got {returns!r}")
+        if not callable(implementation):
+            raise TypeError(f"{name}(): the implementation must be callable, got "
+                            f"{implementation!r}")
         signature = f"{name}({', '.join(map(str, parameters))}) -> {returns}"
         self._functions[name] = Function(
             name, _fixed(name, parameters, returns), implementation,

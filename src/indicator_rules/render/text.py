@@ -37,8 +37,7 @@ class TextRenderer:
     def add(self, item: InputItem, report: Report) -> None:
         declaration = item.declaration
         counts = {severity: report.count(severity) for severity in Severity}
-        where = "" if declaration.source is not None and declaration.source.file else \
-            f"（{item.file}）"
+        where = f"（{item.file}）"
         self.out.write(f"{declaration.id}  {_KIND_NAMES[declaration.kind]}"
                        f"「{declaration.name}」{where}：{counts_text(counts) or '未发现问题'}\n")
         ordered = sorted(report.findings, key=lambda finding: (
@@ -73,5 +72,8 @@ class TextRenderer:
         if summary.errors:
             extra.append(f"{summary.errors} 处输入无法读取")
         tail = f"；{'，'.join(extra)}" if extra else ""
+        if not summary.declarations:
+            self.out.write(f"没有读到任何申报表（规则集 {summary.ruleset}）{tail}\n")
+            return
         self.out.write(f"共检查 {summary.declarations} 份申报表（{len(summary.files)} 个文件，"
                        f"规则集 {summary.ruleset}）：{found}{tail}\n")
