@@ -30,7 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 #: The pages whose console blocks run (the tutorial's run in test_tutorial.py).
-RUN_PAGES = ["getting-started.md", "quickstart-zh.md", "report-schema.md"]
+RUN_PAGES = ["getting-started.md", "quickstart-zh.md", "report-schema.md", "cli.md",
+             "testing.md", "cookbook.md"]
 NEW_PAGES = ["getting-started.md", "concepts.md", "tutorial.md", "bureau-ruleset.md",
              "quickstart-zh.md", "api.md", "report-schema.md"]
 
