@@ -13,6 +13,7 @@ import csv
 from pathlib import Path
 
 from indicator_rules.errors import FormError
+from indicator_rules.forms.files import read_text
 from indicator_rules.forms.grid import Cell, Document, Grid, clean_text
 from indicator_rules.source import SourceRef
 
@@ -50,15 +51,4 @@ def parse_csv(text: str, *, file: str = "<string>", delimiter: str | None = None
 
 def read_csv(path: str | Path) -> Document:
     """Read a CSV/TSV file; raises :class:`FormError` naming the file."""
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise FormError(f"cannot read the file: {error}", file=name) from error
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return parse_csv(text, file=name)
-    raise FormError("cannot decode the file: expected UTF-8 or GB18030 text", file=name)
+    return parse_csv(read_text(path), file=str(path))

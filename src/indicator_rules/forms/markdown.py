@@ -18,7 +18,7 @@ import html
 import re
 from pathlib import Path
 
-from indicator_rules.errors import FormError
+from indicator_rules.forms.files import read_text
 from indicator_rules.forms.grid import Cell, Document, Grid, Part, TextLine, clean_text
 from indicator_rules.source import SourceRef
 
@@ -109,15 +109,4 @@ def parse_markdown(text: str, *, file: str = "<string>") -> Document:
 def read_markdown(path: str | Path) -> Document:
     """Read a Markdown file: UTF-8 (a byte-order mark allowed) or, failing that, GB18030 (what
     Chinese Windows tools write), as CSV files are read; raises :class:`FormError`."""
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise FormError(f"cannot read the file: {error}", file=name) from error
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return parse_markdown(text, file=name)
-    raise FormError("cannot read the file: expected UTF-8 or GB18030 text", file=name)
+    return parse_markdown(read_text(path), file=str(path))
