@@ -11,6 +11,8 @@ rules; a rule id used twice is an error. Every error of the composed ruleset is 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from importlib.metadata import entry_points
@@ -24,6 +26,7 @@ from indicator_rules.dsl import nodes as n
 from indicator_rules.dsl.cache import parsed
 from indicator_rules.dsl.checker import Checker, ParamValue
 from indicator_rules.dsl.compiler import CONTEXT
+from indicator_rules.dsl.functions import ENTRY_POINT_GROUP as FUNCTIONS_GROUP
 from indicator_rules.dsl.functions import FunctionRegistry
 from indicator_rules.dsl.grammar import parse_ruleset
 from indicator_rules.dsl.interpreter import evaluate
@@ -492,24 +495,56 @@ def _finish(node: n.RulesetNode, composition: _Composition,
     return Ruleset(node, composition, tuple(compiled), functions)
 
 
+#: Rulesets loaded with the installed functions, by file and plugins: the files' digests
+#: when loaded, and the ruleset (loading the same unchanged files again returns it).
+_LOADED: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[str, str], ...], Ruleset]] = {}
+_PLUGINS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _plugin_signature() -> tuple[str, ...]:
+    """The installed plugins (rulesets and functions), per ``sys.path`` (where they come from)."""
+    key = tuple(sys.path)
+    if key not in _PLUGINS:
+        _PLUGINS[key] = tuple(sorted(
+            f"{group}:{point.name}={point.value}"
+            for group in (ENTRY_POINT_GROUP, FUNCTIONS_GROUP)
+            for point in entry_points(group=group)))
+    return _PLUGINS[key]
+
+
+def _digest(file: str) -> str:
+    try:
+        return hashlib.sha256(Path(file).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def load_ruleset(name_or_path: str | Path, *,
                  functions: FunctionRegistry | None = None) -> Ruleset:
     """Load, compose, check and compile a ruleset: a built-in name, a path, or a plugin name.
 
-    Raises :class:`RulesetLoadError` with every error found (each with file:line:column and the
-    line with a caret).
+    Loading the same files again (unchanged, with the same installed plugins and no registry of
+    one's own) returns the ruleset already made — treat a ruleset as read-only. Raises
+    :class:`RulesetLoadError` with every error found (each with file:line:column and the line
+    with a caret).
     """
-    registry = functions if functions is not None else FunctionRegistry.with_plugins()
     path = _resolve(str(name_or_path), None)
     if path is None:
         known = ", ".join(builtin_ruleset_names()) or "none"
         raise RulesetLoadError([RulesetError(
             f"cannot find ruleset {str(name_or_path)!r}",
             hint=f"built-in rulesets: {known}; or give the path of a .rules file")])
+    key = (str(path.resolve()), _plugin_signature()) if functions is None else None
+    if key is not None and key in _LOADED:
+        digests, ruleset = _LOADED[key]
+        if all(_digest(file) == digest for file, digest in digests):
+            return ruleset
+    registry = functions if functions is not None else FunctionRegistry.with_plugins()
     node, composition = _compose(path, _read(path), registry, (path.resolve(),))
     ruleset = _finish(node, composition, registry)
-    if functions is None:
+    if key is not None:
         ruleset.reference = str(path.resolve())
+        _LOADED[key] = (tuple((file, _digest(file)) for file in composition.sources), ruleset)
     return ruleset
 
 

@@ -76,3 +76,25 @@ def test_syntax_errors_are_raised_every_time(folder: Path):
         with pytest.raises(RulesetSyntaxError):
             cache.parsed("bad.rules", 'rule V01 "x\n', parse_ruleset)
     assert not folder.exists() or not list(folder.iterdir())
+
+
+def test_loading_the_same_unchanged_file_again_returns_the_same_ruleset(tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    path = tmp_path / "mine.rules"
+    path.write_text(TEXT, "utf-8")
+    first = load_ruleset(path)
+    assert load_ruleset(path) is first
+    path.write_text(TEXT.replace("severity error", "severity warning"), "utf-8")
+    edited = load_ruleset(path)
+    assert edited is not first
+    assert edited.rule("V01").severity.name == "WARNING"
+
+
+def test_a_ruleset_with_its_own_functions_is_not_shared(tmp_path: Path):
+    from indicator_rules import FunctionRegistry, load_ruleset
+
+    path = tmp_path / "mine.rules"
+    path.write_text(TEXT, "utf-8")
+    assert load_ruleset(path, functions=FunctionRegistry()) is not load_ruleset(
+        path, functions=FunctionRegistry())
