@@ -159,3 +159,25 @@ def test_register_refuses_what_is_not_a_type_of_the_language():
     with pytest.raises(TypeError, match="must be callable"):
         registry.register("bad", [TEXT], BOOL, "not a function")  # type: ignore[arg-type]
     assert registry.get("bad") is None
+
+
+def test_values_by_gives_the_values_of_a_key_with_a_fresh_or_a_reused_index():
+    from indicator_rules.dsl.functions import values_by
+
+    keys = ("2021|甲", "2021|乙", "2021|甲", None)
+    amounts = (Decimal("40"), Decimal("26"), None, Decimal("9"))
+    assert values_by(keys, amounts, "2021|甲") == (Decimal("40"), None)
+    assert values_by(keys, amounts, "2021|乙") == (Decimal("26"),)  # the same lists: reused
+    assert values_by(keys, amounts, "2021|丙") == ()
+    other = ("2021|乙",) * 2
+    assert values_by(other, ("a", "b"), "2021|乙") == ("a", "b")
+    with pytest.raises(ValueError, match="2 keys for 1 values"):
+        values_by(("a", "b"), (Decimal("1"),), "a")
+
+
+def test_text_writes_a_number_plainly():
+    ruleset = load_ruleset_text(
+        'rule Z01 "t"\n  severity info\n  applies to project\n'
+        '  message "{join([text(2021), text(0.50), text(100.00 / 1)], \\"|\\")}"\n', name="t.rules")
+    (finding,) = ruleset.check(ProjectDeclaration(id="p")).findings
+    assert finding.message == "2021|0.50|100"

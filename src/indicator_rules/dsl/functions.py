@@ -13,6 +13,7 @@ taking the registry).
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import unicodedata
@@ -94,6 +95,56 @@ def _numeric_list(name: str, types: Sequence[DslType], allow_date: bool = False)
         raise SignatureError(f"{name}() takes a list of numbers, percents or money, got list of "
                              f"{item}")
     return item.not_null()
+
+
+def _values_by_type(types: Sequence[DslType]) -> DslType:
+    _arity("values_by", types, 3)
+    keys, values, key = types
+    if keys.kind is not Kind.LIST or (keys.item is not None and keys.item.kind
+                                      not in (Kind.TEXT, Kind.NULL)):
+        raise SignatureError(f"argument 1 of values_by() must be a list of text (the keys), got "
+                             f"{keys}")
+    if values.kind is not Kind.LIST:
+        raise SignatureError(f"argument 2 of values_by() must be a list, got {values}")
+    if key.kind not in (Kind.TEXT, Kind.NULL):
+        raise SignatureError(f"argument 3 of values_by() must be text (a key), got {key}")
+    return values
+
+
+@attrs.frozen
+class _Index:
+    """The values by key of one (keys, values) pair of lists, which it holds (so their ids stay
+    theirs)."""
+
+    keys: tuple[Any, ...]
+    values: tuple[Any, ...]
+    by_key: dict[str, list[Any]]
+
+
+#: The indexes of the last few (keys, values) lists :func:`values_by` was given: a rule asks
+#: for one key after another of the same lists (computed once per run), so each index is made
+#: once. Only a cache — the result is the same with or without it.
+_INDEXES: collections.OrderedDict[tuple[int, int], _Index] = collections.OrderedDict()
+_INDEXES_KEPT = 8
+
+
+def values_by(keys: tuple[str | None, ...], values: tuple[Any, ...],
+              key: str) -> tuple[Any, ...]:
+    """The values whose key (at the same place in ``keys``) is ``key``, in order; none when no
+    key matches. The two lists must be as long as each other."""
+    if len(keys) != len(values):
+        raise ValueError(f"values_by(): {len(keys)} keys for {len(values)} values")
+    slot = (id(keys), id(values))
+    index = _INDEXES.get(slot)
+    if index is None or index.keys is not keys or index.values is not values:
+        by_key: dict[str, list[Any]] = {}
+        for each_key, value in zip(keys, values, strict=True):
+            if each_key is not None:
+                by_key.setdefault(each_key, []).append(value)
+        index = _INDEXES[slot] = _Index(keys, values, by_key)
+        while len(_INDEXES) > _INDEXES_KEPT:
+            _INDEXES.popitem(last=False)
+    return tuple(index.by_key.get(key, ()))
 
 
 def _bool_list(name: str, types: Sequence[DslType]) -> DslType:
@@ -320,6 +371,11 @@ def _profile(declaration: Declaration, name: str) -> Profile:
     return PROFILES[name]
 
 
+def _plain_number(number: Decimal) -> str:
+    return format(number.normalize(), "f") if number == number.to_integral_value() \
+        else format(number, "f")
+
+
 def _profile_title(name: str) -> str:
     if name not in PROFILES:
         raise ValueError(f"unknown taxonomy profile {name!r} (known: {', '.join(PROFILES)})")
@@ -509,6 +565,13 @@ def builtin_functions() -> dict[str, Function]:
                  "the texts joined with the separator, nulls left out (a key of several fields: "
                  "join([normalize(name), normalize(value.text)], \"|\"))",
                  "join(list of text, separator) -> text"),
+        Function("values_by", _values_by_type, values_by,
+                 "the values whose key (at the same place in the list of keys) is the one "
+                 "given: the forms of one unit without comparing every form with every other",
+                 "values_by(keys, values, key) -> list"),
+        Function("text", _fixed("text", (NUMBER,), TEXT), _plain_number,
+                 "a number as text (2021 → \"2021\"), e.g. for a key made with join()",
+                 "text(number) -> text"),
         Function("listing", _fixed("listing", (TEXT, _TEXT_LIST), TEXT.or_null()),
                  lambda label, items: None if not [i for i in items if i is not None]
                  else f"{label}：" + "、".join(i for i in items if i is not None),
