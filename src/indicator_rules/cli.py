@@ -97,18 +97,14 @@ def _say_notes(declaration: Declaration, file: str, progress: _Progress) -> None
         progress.say(f"{where}: 导入备注{reason}：{note.text}")
 
 
-def _declarations(paths: Sequence[str], errors: list[InputError],
-                  progress: _Progress | None = None) -> Iterator[InputItem]:
+def _declarations(paths: Sequence[str], errors: list[InputError]) -> Iterator[InputItem]:
     """Every declaration of the files and folders, in order; problems and import notes go to
     standard error, and the problems are appended to ``errors``."""
-    talk = progress or _Progress(False)
-    for entry in read_inputs(paths):
+    for entry in _counted(read_inputs(paths), _Progress(False)):
         if isinstance(entry, InputError):
-            talk.say(str(entry))
             errors.append(entry)
-            continue
-        _say_notes(entry.declaration, entry.file, talk)
-        yield entry
+        else:
+            yield entry
 
 
 def _import(arguments: argparse.Namespace, out: TextIO) -> int:

@@ -368,6 +368,24 @@ def _project_funding(draw: st.DrawFn, funding: Funding | None) -> Funding:
     return Funding(total=total, fiscal=total - other, other=other)
 
 
+@st.composite
+def _form_basics(draw: st.DrawFn, profile: ProfileName | None, year: int | None,
+                 theme: Theme | None, min_activities: int, max_activities: int,
+                 ) -> tuple[ProfileName, int, Theme, list[Activity]]:
+    """What both kinds of form draw first: the profile, the year, the theme and its activities
+    (the knobs checked here, so that bad ones raise when drawing)."""
+    _check_profile(profile)
+    _check_year(year)
+    _check_size(min_activities, max_activities)
+    chosen_profile: ProfileName = (profile if profile is not None
+                                   else draw(st.sampled_from(PROFILE_NAMES)))
+    chosen_year = year if year is not None else draw(st.integers(2020, 2025))
+    chosen_theme = theme or draw(themes())
+    count = draw(st.integers(min_activities, min(max_activities, len(chosen_theme.activities))))
+    return (chosen_profile, chosen_year, chosen_theme,
+            list(draw(st.permutations(chosen_theme.activities))[:count]))
+
+
 def project_declarations(
     *, profile: ProfileName | None = None, year: int | None = None,
     funding: Funding | None = None, theme: Theme | None = None,
@@ -385,16 +403,9 @@ def project_declarations(
     """
     @st.composite
     def build(draw: st.DrawFn) -> ProjectDeclaration:
-        _check_profile(profile)
-        _check_year(year)
-        _check_size(min_activities, max_activities)
-        chosen_profile: ProfileName = (profile if profile is not None
-                                        else draw(st.sampled_from(PROFILE_NAMES)))
-        chosen_year = year if year is not None else draw(st.integers(2020, 2025))
-        chosen_theme = theme or draw(themes())
-        count = draw(st.integers(min_activities, min(max_activities,
-                                                     len(chosen_theme.activities))))
-        chosen = draw(st.permutations(chosen_theme.activities))[:count]
+        chosen_profile, chosen_year, chosen_theme, chosen = draw(
+            _form_basics(profile, year, theme, min_activities, max_activities))
+        count = len(chosen)
         money = _project_funding(draw, funding)
         assert money.total is not None  # checked by _project_funding
         amounts = _split(draw, money.total, count)
@@ -459,16 +470,9 @@ def department_declarations(
     """
     @st.composite
     def build(draw: st.DrawFn) -> DepartmentDeclaration:
-        _check_profile(profile)
-        _check_year(year)
-        _check_size(min_activities, max_activities)
-        chosen_profile: ProfileName = (profile if profile is not None
-                                        else draw(st.sampled_from(PROFILE_NAMES)))
-        chosen_year = year if year is not None else draw(st.integers(2020, 2025))
-        chosen_theme = theme or draw(themes())
-        count = draw(st.integers(min_activities, min(max_activities,
-                                                     len(chosen_theme.activities))))
-        chosen = draw(st.permutations(chosen_theme.activities))[:count]
+        chosen_profile, chosen_year, chosen_theme, chosen = draw(
+            _form_basics(profile, year, theme, min_activities, max_activities))
+        count = len(chosen)
         money = _department_funding(draw, funding)
         assert money.project is not None  # checked by _department_funding
         amounts = _split(draw, money.project, count)
