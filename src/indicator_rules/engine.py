@@ -14,8 +14,9 @@ each of their findings belongs to the declaration it is about and goes into that
 from __future__ import annotations
 
 import datetime
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -23,7 +24,14 @@ import attrs
 
 from indicator_rules.dsl import checked as c
 from indicator_rules.dsl.checker import BATCH_LISTS
-from indicator_rules.dsl.compiler import CONTEXT, MEMO, Compiled, compile_node
+from indicator_rules.dsl.compiler import (
+    CONTEXT,
+    Compiled,
+    Failure,
+    RulePlan,
+    RuleRun,
+    compile_rule_function,
+)
 from indicator_rules.dsl.hoister import hoist, new_slots
 from indicator_rules.dsl.semantics import BUDGET, MAX_STEPS, Budget
 from indicator_rules.dsl.types import DslType, Kind, RuntimeContext
@@ -71,6 +79,42 @@ def format_value(value: Any, value_type: DslType) -> str:
     return text if len(text) <= _EVIDENCE_TEXT else text[:_EVIDENCE_TEXT] + "…"
 
 
+def formatter(value_type: DslType) -> Callable[[Any], str]:
+    """:func:`format_value` for values of one static type, chosen once when a rule compiles
+    (a finding formats its message and evidence with these)."""
+    kind = value_type.kind
+
+    def money(value: Any) -> str:
+        return "（空）" if value is None else f"{value:.2f} 万元"
+
+    def number(value: Any) -> str:
+        return "（空）" if value is None else _plain(value)
+
+    def text(value: Any) -> str:
+        if value.__class__ is str:
+            return value if len(value) <= _EVIDENCE_TEXT else value[:_EVIDENCE_TEXT] + "…"
+        return format_value(value, value_type)
+
+    def percent(value: Any) -> str:
+        return "（空）" if value is None else f"{_plain(value)}%"
+
+    def general(value: Any) -> str:
+        return format_value(value, value_type)
+
+    if kind is Kind.LIST and value_type.item is not None:
+        item = formatter(value_type.item)
+
+        def items(value: Any) -> str:
+            if value is None:
+                return "（空）"
+            shown = [item(element) for element in value[:_EVIDENCE_ITEMS]]
+            more = f" 等{len(value)}项" if len(value) > _EVIDENCE_ITEMS else ""
+            return "、".join(shown) + more if shown else "（无）"
+        return items
+    return {Kind.MONEY: money, Kind.NUMBER: number, Kind.TEXT: text,
+            Kind.PERCENT: percent}.get(kind, general)
+
+
 def _plain(number: Decimal) -> str:
     """At most two decimals, without trailing zeros: 1/3 → 0.33, 95.0 → 95."""
     if number.as_tuple().exponent < -2:  # type: ignore[operator]
@@ -83,14 +127,14 @@ def _plain(number: Decimal) -> str:
 class _Step:
     kind: str  # "let", "when", "require"
     name: str
-    run: Compiled
-    type: DslType
-    operands: tuple[tuple[str, Compiled, DslType], ...] = ()
+    format: Callable[[Any], str]  # how a let's value is shown in evidence
+    operands: tuple[tuple[str, Compiled, Callable[[Any], str]], ...] = ()
 
 
 @attrs.frozen(eq=False)
 class CompiledRule:
-    """A rule ready to run: closures plus what findings need (id, severity, title …)."""
+    """A rule ready to run: its generated function plus what findings need (id, severity,
+    title, message …)."""
 
     rule_id: str
     title: str
@@ -98,17 +142,12 @@ class CompiledRule:
     applies_to: str | None
     rule_source: str
     at: tuple[str, ...]
-    loop_variable: str | None
-    loop_type: DslType
-    loop_base: Compiled | None
+    loop_type: DslType | None  # the type of the elements of the rule's loop; None: no loop
     loop_path: str | None
-    loop_names: tuple[str, ...]  # every name an element is bound to: the variable, filters' own
-    loop_conditions: tuple[Compiled, ...]
+    run: RuleRun  # the failures in an environment (see dsl/compiler.py)
     steps: tuple[_Step, ...]
-    message: tuple[str | tuple[Compiled, DslType], ...]
-    reports_every_match: bool  # no ``require``: every element (or the declaration) is a finding
+    message_in: Callable[[dict[str, Any]], str]  # the message, placeholders filled from env
     severity_cases: tuple[tuple[Severity, Compiled], ...] = ()  # ``severity LEVEL when …``
-    prelude: tuple[tuple[str, Compiled], ...] = ()  # ``let`` s before ``for each``: run once
 
     @property
     def batch(self) -> bool:
@@ -127,6 +166,20 @@ class CompiledRule:
                 return severity
         return self.severity
 
+    def evidence(self, step: int, value: Any, env: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        """What a finding shows: the ``let`` s bound before the failing ``require`` (number
+        ``step``; -1: every ``let``), then the operands of the failed comparison, and a note
+        when the condition was null."""
+        steps = self.steps if step < 0 else self.steps[:step]
+        evidence = [(s.name, s.format(env[s.name])) for s in steps if s.kind == "let"]
+        if step >= 0:
+            shown = {label for label, _ in evidence}
+            evidence += [(label, show(run(env)))
+                         for label, run, show in self.steps[step].operands if label not in shown]
+            if value is None:
+                evidence.append(("条件", "无法判定（含空值）"))
+        return tuple(evidence)
+
 
 def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False) -> CompiledRule:
     """Compile a checked rule with its severity; ``flat``: a ruleset re-mapped the severity, so
@@ -141,23 +194,47 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         invariant |= {step.name for step in rule.steps if isinstance(step, c.Bind)}
     slots = new_slots()
 
-    def compiled(expression: c.Node, *, once: bool = False) -> Compiled:
-        repeated = loop is not None and not once
-        return compile_node(hoist(expression, invariant, slots, repeated=repeated))
+    def hoisted(expression: c.Node, *, once: bool = False) -> c.Node:
+        return hoist(expression, invariant, slots, repeated=loop is not None and not once)
 
+    plan_steps: list[tuple[str, str, c.Node]] = []
     steps = []
+    parts: list[c.Node] = []  # the expressions compiled beside the rule: operands, severities
+    operand_parts = []
     for step in rule.steps:
         if isinstance(step, c.Bind):
-            steps.append(_Step("let", step.name, compiled(step.value), step.value.type))
+            plan_steps.append(("let", step.name, hoisted(step.value)))
+            steps.append(_Step("let", step.name, formatter(step.value.type)))
         elif isinstance(step, c.Guard):
-            steps.append(_Step("when", "", compiled(step.condition), step.condition.type))
+            plan_steps.append(("when", "", hoisted(step.condition)))
+            steps.append(_Step("when", "", str))
         else:
-            operands = tuple((label, compiled(operand), operand.type)
-                             for label, operand in step.operands)
-            steps.append(_Step("require", "", compiled(step.condition),
-                               step.condition.type, operands))
-    message = tuple(part if isinstance(part, str) else (compiled(part), part.type)
-                    for part in rule.message)
+            plan_steps.append(("require", "", hoisted(step.condition)))
+            steps.append(_Step("require", "", str))
+            operand_parts.append((len(steps) - 1, len(parts), step.operands))
+            parts += [operand for _, operand in step.operands]
+    cases = () if flat else rule.severity_cases
+    first_case = len(parts)
+    parts += [condition for _, condition in cases]
+    plan = RulePlan(
+        label=f"rule {node.rule_id}",
+        prelude=tuple((bind.name, hoisted(bind.value, once=True)) for bind in rule.prelude),
+        loop_base=hoisted(loop.base, once=True) if loop else None,
+        loop_names=tuple(dict.fromkeys([loop.variable, *(name for name, _ in loop.conditions)]))
+        if loop else (),
+        loop_conditions=tuple(hoisted(cond) for _, cond in loop.conditions) if loop else (),
+        steps=tuple(plan_steps),
+        reports_every_match=not any(step.kind == "require" for step in steps),
+        model_list=loop is not None and (loop.base_path is not None or loop.over_declarations),
+    )
+    message = [part if isinstance(part, str) else (part, formatter(part.type))
+               for part in rule.message]
+    made = compile_rule_function(plan, message, parts)
+    compiled = made.expressions
+    for index, first, operands in operand_parts:
+        steps[index] = attrs.evolve(steps[index], operands=tuple(
+            (label, compiled[first + number], formatter(operand.type))
+            for number, (label, operand) in enumerate(operands)))
     return CompiledRule(
         rule_id=node.rule_id,
         title=node.title,
@@ -165,57 +242,16 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         applies_to=node.applies_to,
         rule_source=f"{node.span.file}:{node.span.line}",
         at=rule.at,
-        loop_variable=loop.variable if loop else None,
-        loop_type=loop.base.type.item or loop.base.type if loop else rule.declaration_type,
-        loop_base=compiled(loop.base, once=True) if loop else None,
+        loop_type=(loop.base.type.item or loop.base.type) if loop else None,
         loop_path=loop.base_path if loop else None,
-        loop_names=tuple(dict.fromkeys([loop.variable, *(name for name, _ in loop.conditions)]))
-        if loop else (),
-        loop_conditions=tuple(compiled(cond) for _, cond in loop.conditions) if loop else (),
+        run=made.run,
         steps=tuple(steps),
-        message=message,
-        reports_every_match=not any(step.kind == "require" for step in steps),
-        severity_cases=() if flat else tuple(
-            (Severity.parse(level), compiled(condition))
-            for level, condition in rule.severity_cases
+        message_in=made.message,
+        severity_cases=tuple(
+            (Severity.parse(level), compiled[first_case + number])
+            for number, (level, _) in enumerate(cases)
         ),
-        prelude=tuple((bind.name, compiled(bind.value, once=True)) for bind in rule.prelude),
     )
-
-
-class _NotApplicable(Exception):
-    """A ``when`` was not true."""
-
-
-def _run_steps(rule: CompiledRule, env: dict[str, Any]) -> tuple[tuple[str, str], ...] | None:
-    """Evidence when the rule finds a defect in ``env``, else None; raises when not applicable."""
-    bound: list[_Step] = []  # formatted only when there is a finding to show them in
-    for step in rule.steps:
-        value = step.run(env)
-        if step.kind == "let":
-            env[step.name] = value
-            bound.append(step)
-        elif step.kind == "when":
-            if value is not True:
-                raise _NotApplicable
-        elif value is not True:
-            evidence = _formatted(bound, env)
-            shown = {label for label, _ in evidence}
-            evidence += [(label, format_value(run(env), operand_type))
-                         for label, run, operand_type in step.operands if label not in shown]
-            if value is None:
-                evidence.append(("条件", "无法判定（含空值）"))
-            return tuple(evidence)
-    return tuple(_formatted(bound, env)) if rule.reports_every_match else None
-
-
-def _formatted(steps: Sequence[_Step], env: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(step.name, format_value(env[step.name], step.type)) for step in steps]
-
-
-def _message(rule: CompiledRule, env: dict[str, Any]) -> str:
-    return "".join(part if isinstance(part, str) else format_value(part[0](env), part[1])
-                   for part in rule.message)
 
 
 def _source_of(obj: Any, fallback: SourceRef | None) -> SourceRef | None:
@@ -223,76 +259,24 @@ def _source_of(obj: Any, fallback: SourceRef | None) -> SourceRef | None:
     return source if isinstance(source, SourceRef) else fallback
 
 
-def _finding(rule: CompiledRule, declaration: Declaration, path: str, env: dict[str, Any],
-             evidence: tuple[tuple[str, str], ...], source: SourceRef | None,
-             item: str = "") -> Finding:
+def _finding(rule: CompiledRule, declaration: Declaration, failure: Failure) -> Finding:
+    step, value, env, index, item = failure
+    path, source, shown = "", declaration.source, ""
+    if rule.loop_type is not None and not rule.batch:  # a batch's element is the declaration
+        if rule.loop_path is None:  # a computed list: the finding is about the declaration
+            shown = format_value(item, rule.loop_type)
+        else:
+            path = f"{rule.loop_path}[{index}]"
+            located: Any = item
+            for field_name in rule.at:
+                path += f".{field_name}"
+                located = getattr(located, field_name, None)
+            source = _source_of(located, _source_of(item, declaration.source))
     return Finding(
         rule_id=rule.rule_id, severity=rule.severity_in(env), title=rule.title,
-        message=_message(rule, env), declaration_id=declaration.id, path=path, source=source,
-        evidence=evidence, rule_source=rule.rule_source, item=item,
+        message=rule.message_in(env), declaration_id=declaration.id, path=path, source=source,
+        evidence=rule.evidence(step, value, env), rule_source=rule.rule_source, item=shown,
     )
-
-
-def _run_prelude(rule: CompiledRule, env: dict[str, Any]) -> None:
-    """Bind the ``let`` s written before ``for each``, once for all the elements (they are not
-    repeated in each finding's evidence)."""
-    for name, run in rule.prelude:
-        env[name] = run(env)
-
-
-def _admitted(conditions: Sequence[Compiled], scope: dict[str, Any]) -> bool:
-    """Every ``where`` of the loop holds (a plain loop: no generator made per element)."""
-    for condition in conditions:  # noqa: SIM110
-        if condition(scope) is not True:
-            return False
-    return True
-
-
-def _run_rule(rule: CompiledRule, declaration: Declaration,
-              context: RuntimeContext) -> tuple[list[Finding], bool]:
-    """The rule's findings and whether it applied."""
-    env: dict[str, Any] = {c.DECLARATION: declaration, CONTEXT: context, BUDGET: Budget(),
-                           MEMO: {}}
-    if rule.loop_base is None:
-        try:
-            evidence = _run_steps(rule, env)
-        except _NotApplicable:
-            return [], False
-        if evidence is None:
-            return [], True
-        return [_finding(rule, declaration, "", env, evidence, declaration.source)], True
-    findings = []
-    _run_prelude(rule, env)
-    items = rule.loop_base(env) or ()
-    env[BUDGET].spend(len(items))
-    # one scope for all the elements: each element binds the loop names and its lets anew
-    # before anything reads them (the checker sees to the order), and a finding's message and
-    # severity are made before the next element
-    scope = dict(env)
-    names, conditions = rule.loop_names, rule.loop_conditions
-    for index, item in enumerate(items):
-        for name in names:
-            scope[name] = item
-        if not _admitted(conditions, scope):
-            continue
-        try:
-            evidence = _run_steps(rule, scope)
-        except _NotApplicable:
-            continue
-        if evidence is None:
-            continue
-        if rule.loop_path is None:  # a computed list: the finding is about the declaration
-            findings.append(_finding(rule, declaration, "", scope, evidence, declaration.source,
-                                     format_value(item, rule.loop_type)))
-            continue
-        path = f"{rule.loop_path}[{index}]"
-        located: Any = item
-        for field_name in rule.at:
-            path += f".{field_name}"
-            located = getattr(located, field_name, None)
-        source = _source_of(located, _source_of(item, declaration.source))
-        findings.append(_finding(rule, declaration, path, scope, evidence, source))
-    return findings, True
 
 
 def _rule_error(rule: CompiledRule, declaration: Declaration, error: Exception) -> Finding:
@@ -330,22 +314,34 @@ class _Tally:
     errored: int = 0
 
 
+_BUDGET = Budget()  # compiled code only reads its limit
+_context_of = functools.lru_cache(maxsize=None)(RuntimeContext.of)
+
+
 def _check_one(rules: Sequence[CompiledRule], declaration: Declaration) -> _Tally:
-    context = RuntimeContext.of(declaration.money_unit)
+    # one environment for all the rules: a rule's function only reads it (each run counts its
+    # own visits against the budget's limit)
+    env = {c.DECLARATION: declaration, CONTEXT: _context_of(declaration.money_unit),
+           BUDGET: _BUDGET}
+    kind = declaration.kind
     tally = _Tally()
+    findings = tally.findings
     for rule in rules:
-        if not rule.applies(declaration):
+        if rule.applies_to is not None and rule.applies_to != kind:
             tally.skipped += 1
             continue
         try:
-            found, applied = _run_rule(rule, declaration, context)
+            failures = rule.run(env)
+            if failures is None:
+                tally.skipped += 1
+                continue
+            if failures:
+                findings += [_finding(rule, declaration, failure) for failure in failures]
         except Exception as error:
-            tally.findings.append(_rule_error(rule, declaration, error))
+            findings.append(_rule_error(rule, declaration, error))
             tally.errored += 1
             continue
-        tally.run += applied
-        tally.skipped += not applied
-        tally.findings += found
+        tally.run += 1
     return tally
 
 
@@ -376,7 +372,7 @@ def run_batch(rules: Sequence[CompiledRule],
     for rule in batch_rules:
         # the budget of a batch grows with it: 1,000,000 visits per declaration in the batch
         budget = Budget(MAX_STEPS * max(1, len(declarations)))
-        env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: budget, MEMO: {}}
+        env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: budget}
         try:
             found = _run_batch_rule(rule, env, declarations, position)
         except Exception as error:
@@ -394,26 +390,10 @@ def run_batch(rules: Sequence[CompiledRule],
 def _run_batch_rule(rule: CompiledRule, env: dict[str, Any],
                     declarations: Sequence[Declaration],
                     position: dict[int, int]) -> list[tuple[int, Finding]]:
-    assert rule.loop_base is not None  # the checker requires 'for each' in a batch rule
     found = []
-    _run_prelude(rule, env)
-    items = rule.loop_base(env) or ()
-    env[BUDGET].spend(len(items))
-    for item in items:
-        scope = dict(env)
-        for name in rule.loop_names:
-            scope[name] = item
-        if any(condition(scope) is not True for condition in rule.loop_conditions):
-            continue
-        try:
-            evidence = _run_steps(rule, scope)
-        except _NotApplicable:
-            continue
-        if evidence is not None:
-            index = position[id(item)]
-            declaration = declarations[index]
-            found.append((index, _finding(rule, declaration, "", scope, evidence,
-                                          declaration.source)))
+    for failure in rule.run(env) or ():
+        index = position[id(failure[4])]  # the element: one of the batch's declarations
+        found.append((index, _finding(rule, declarations[index], failure)))
     return found
 
 
@@ -457,8 +437,8 @@ def _in_wan(declaration: Declaration) -> Declaration:
 def _report(declaration: Declaration, tally: _Tally) -> Report:
     findings, run, skipped, errored = tally.findings, tally.run, tally.skipped, tally.errored
     used: set[int] = set()
-    marked = []
-    for finding in findings:
+    marked = [] if declaration.waivers else findings
+    for finding in findings if declaration.waivers else ():
         waiver = _waiver_for(finding, declaration.waivers, declaration.year)
         if waiver is not None:
             used.add(id(waiver))

@@ -165,13 +165,11 @@ def test_the_generators_cover_nulls_and_errors():
 def test_remembering_invariant_work_changes_no_result(text: str, declaration: ProjectDeclaration):
     """The hoisted closures (invariant subexpressions remembered, as in a loop's body) give the
     interpreter's result, also when evaluated twice in one run."""
-    from indicator_rules.dsl.compiler import MEMO
     from indicator_rules.dsl.hoister import hoist, new_slots
 
     node = _check(text)
     hoisted = hoist(node, frozenset({c.DECLARATION, CONTEXT}), new_slots(), repeated=True)
-    env = {c.DECLARATION: declaration, CONTEXT: RuntimeContext.of(declaration.money_unit),
-           MEMO: {}}
+    env = {c.DECLARATION: declaration, CONTEXT: RuntimeContext.of(declaration.money_unit)}
     compiled = compile_node(hoisted)
     expected = _outcome(lambda: evaluate(node, dict(env)))
     assert _outcome(lambda: compiled(env)) == expected

@@ -8,6 +8,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indicator_rules.cli import main
 from indicator_rules.render.json_report import report_schema
@@ -80,3 +82,30 @@ def test_an_empty_run_is_still_a_valid_document(tmp_path: Path, capsys):
     status, report = _json_report([str(empty)], capsys)
     jsonschema.validate(report, report_schema())
     assert (status, report["reports"], report["errors"]) == (0, [], [])
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.text(),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_the_encoder_writes_what_the_standard_library_writes(data: object):
+    """orjson (where installed) and json.dumps give the same text, so the report does not
+    depend on which one a machine has; what orjson refuses (lone surrogates) still encodes."""
+    from indicator_rules.render.json_report import encode
+
+    assert encode(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_the_encoder_works_without_orjson(monkeypatch: pytest.MonkeyPatch):
+    from indicator_rules.render import json_report
+
+    data = {"名称": ["指标值", None, 3, True], "空": {}, "无": [], "坏": "\udcff"}
+    expected = json.dumps(data, ensure_ascii=False, indent=2)
+    assert json_report.encode(data) == expected  # the surrogate: orjson refuses, json writes
+    monkeypatch.setattr(json_report, "_orjson", None)
+    assert json_report.encode(data) == expected

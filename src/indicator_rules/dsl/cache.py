@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
+import marshal
 import os
 import pickle
 import tempfile
+import types
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +31,7 @@ import pyparsing
 
 from indicator_rules.dsl import nodes as n
 
-__all__ = ["cache_directory", "clear_memory", "parsed"]
+__all__ = ["cache_directory", "clear_memory", "code_of", "parsed"]
 
 _VERSION = "1"  # bump when the syntax tree's classes change shape
 _MEMORY: OrderedDict[str, n.RulesetNode] = OrderedDict()
@@ -74,17 +77,10 @@ def _to_disk(path: Path, node: n.RulesetNode) -> None:
     """Write the tree; a read-only or full disk, or a tree too deep to pickle, only costs the
     next process a parse."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, delete=False)  # noqa: SIM115
-    except OSError:
+        data = pickle.dumps(node, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, RecursionError):
         return
-    try:
-        with handle:
-            pickle.dump(node, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except (OSError, pickle.PicklingError, RecursionError):
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
+    _write(path, data)
 
 
 def parsed(file: str, text: str, parse: Callable[[str, str], n.RulesetNode]) -> n.RulesetNode:
@@ -108,3 +104,45 @@ def parsed(file: str, text: str, parse: Callable[[str, str], n.RulesetNode]) -> 
     if len(_MEMORY) > _MEMORY_SIZE:
         _MEMORY.popitem(last=False)
     return node
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` atomically; a disk that refuses only costs the next process the work."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(dir=path.parent, delete=False)  # noqa: SIM115
+    except OSError:
+        return
+    try:
+        with handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+
+
+def code_of(source: str, filename: str) -> types.CodeType:
+    """``compile(source, filename, "exec")``, remembered on disk beside the parsed trees.
+
+    This is for the Python source the compiler generates from its own templates (see
+    :mod:`indicator_rules.dsl.compiler`), as Python keeps the code of modules in
+    ``__pycache__``: keyed by a SHA-256 of the source, the file name and this interpreter's
+    bytecode magic number, so other source or another Python simply misses.
+    """
+    folder = cache_directory()
+    if folder is None:
+        return compile(source, filename, "exec")
+    digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
+    digest.update(filename.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(source.encode("utf-8", "surrogatepass"))
+    path = folder / "code" / f"{digest.hexdigest()}.marshal"
+    try:
+        code = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        code = None
+    if isinstance(code, types.CodeType):
+        return code
+    code = compile(source, filename, "exec")
+    _write(path, marshal.dumps(code))
+    return code

@@ -27,17 +27,27 @@ _WORTH_REMEMBERING = (c.Apply, c.Filter, c.Map)
 _evolve: Any = attrs.evolve  # fields found by name, so typed loosely
 
 
-def free_names(node: c.Node) -> frozenset[str]:
-    """The variables ``node`` reads that it does not bind itself (filters bind their element)."""
+def free_names(node: c.Node, memo: dict[int, frozenset[str]] | None = None) -> frozenset[str]:
+    """The variables ``node`` reads that it does not bind itself (filters bind their element);
+    ``memo`` remembers them by node for repeated questions about one tree."""
+    if memo is not None:
+        known = memo.get(id(node))
+        if known is not None:
+            return known
     if isinstance(node, c.Var):
-        return frozenset({node.name})
-    if isinstance(node, c.Filter):
-        return free_names(node.collection) | (free_names(node.condition) - {node.element})
-    if isinstance(node, c.Map):
-        return free_names(node.collection) | (free_names(node.expression) - {node.element})
-    found: frozenset[str] = frozenset()
-    for child in _children(node):
-        found |= free_names(child)
+        found = frozenset({node.name})
+    elif isinstance(node, c.Filter):
+        found = free_names(node.collection, memo) | (free_names(node.condition, memo)
+                                                     - {node.element})
+    elif isinstance(node, c.Map):
+        found = free_names(node.collection, memo) | (free_names(node.expression, memo)
+                                                     - {node.element})
+    else:
+        found = frozenset()
+        for child in _children(node):
+            found |= free_names(child, memo)
+    if memo is not None:
+        memo[id(node)] = found  # the tree outlives the memo, so ids stay unique
     return found
 
 
@@ -49,34 +59,46 @@ def _children(node: c.Node) -> Iterator[c.Node]:
                 yield item
 
 
+def _may_repeat(node: c.Node) -> bool:
+    """Whether ``node`` holds a ``where`` or ``select`` (whose body is evaluated repeatedly)."""
+    if isinstance(node, c.Filter | c.Map):
+        return True
+    return any(_may_repeat(child) for child in _children(node))
+
+
 def _worth_it(node: c.Node) -> bool:
     return isinstance(node, _WORTH_REMEMBERING) or (isinstance(node, c.Field) and node.project)
 
 
 def hoist(node: c.Node, invariant: frozenset[str], slots: Iterator[int], *,
-          repeated: bool) -> c.Node:
+          repeated: bool, memo: dict[int, frozenset[str]] | None = None) -> c.Node:
     """``node`` with its invariant subexpressions remembered; ``invariant`` are the names that
     keep their value for the whole run, ``repeated`` whether ``node`` itself is evaluated
     again and again in a run (the body of a loop)."""
-    if repeated and _worth_it(node) and free_names(node) <= invariant:
+    if memo is None:
+        memo = {}
+    if not repeated and not _may_repeat(node):
+        return node  # nothing below is evaluated again and again: nothing to remember
+    if repeated and _worth_it(node) and free_names(node, memo) <= invariant:
         return c.Memo(node, next(slots), node.type, node.span)
+    def inner(child: c.Node, *, again: bool = repeated) -> c.Node:
+        return hoist(child, invariant, slots, repeated=again, memo=memo)
+
     if isinstance(node, c.Filter):
-        return attrs.evolve(
-            node, collection=hoist(node.collection, invariant, slots, repeated=repeated),
-            condition=hoist(node.condition, invariant, slots, repeated=True))
+        return attrs.evolve(node, collection=inner(node.collection),
+                            condition=inner(node.condition, again=True))
     if isinstance(node, c.Map):
-        return attrs.evolve(
-            node, collection=hoist(node.collection, invariant, slots, repeated=repeated),
-            expression=hoist(node.expression, invariant, slots, repeated=True))
+        return attrs.evolve(node, collection=inner(node.collection),
+                            expression=inner(node.expression, again=True))
     changes: dict[str, Any] = {}
     for field in attrs.fields(type(node)):
         value = getattr(node, field.name)
         if isinstance(value, tuple) and value and all(
                 isinstance(item, c.Node) for item in value):
-            changes[field.name] = tuple(hoist(item, invariant, slots, repeated=repeated)
+            changes[field.name] = tuple(inner(item)
                                         for item in value)
         elif isinstance(value, c.Node) and field.name not in ("type", "span"):
-            changes[field.name] = hoist(value, invariant, slots, repeated=repeated)
+            changes[field.name] = inner(value)
     if not changes:
         return node
     rebuilt: c.Node = _evolve(node, **changes)

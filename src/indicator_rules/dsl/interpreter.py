@@ -2,7 +2,7 @@
 
 Slow and plain on purpose: it is the oracle that property tests compare the compiler with. Both
 share the operators' meaning (:mod:`indicator_rules.dsl.semantics`); what differs is the
-structure — closures built once against a recursive walk every time.
+structure — Python source generated once per rule against a recursive walk every time.
 """
 
 from __future__ import annotations

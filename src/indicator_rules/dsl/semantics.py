@@ -43,7 +43,12 @@ MAX_STEPS = 1_000_000
 
 class Budget:
     """How many more list elements a rule may visit; running out is an :class:`EvaluationError`
-    (a ``rule-error`` finding for that rule and declaration)."""
+    (a ``rule-error`` finding for that rule and declaration).
+
+    The reference interpreter spends from ``remaining``. Compiled code only reads ``limit``:
+    each run of a rule counts its own visits in a local variable (so one budget in the
+    environment serves every rule of a declaration) and calls :meth:`exhausted` when the count
+    passes the limit."""
 
     __slots__ = ("limit", "remaining")
 
@@ -55,8 +60,13 @@ class Budget:
         """Count ``steps`` visits; raise when the budget is exhausted."""
         self.remaining -= steps
         if self.remaining < 0:
-            raise EvaluationError(f"evaluation budget exceeded: the rule visited more than "
-                                  f"{self.limit} list elements")
+            self.exhausted()
+
+    def exhausted(self) -> None:
+        """Raise the error of a rule that visited more than :attr:`limit` list elements (a
+        compiled rule counts its visits itself and calls this when it runs out)."""
+        raise EvaluationError(f"evaluation budget exceeded: the rule visited more than "
+                              f"{self.limit} list elements")
 
 
 def spend(env: dict[str, Any], steps: int) -> None:

@@ -191,16 +191,38 @@ def _attr(name: str) -> Getter:
     return getter
 
 
+#: Getters the compiler writes out in the generated code instead of calling them: a Python
+#: expression of this module's own, over ``{obj}`` (never null) and ``{context}``.
+INLINE_READ: dict[Getter, str] = {}
+
+
+def _inline(template: str, getter: Getter) -> Getter:
+    INLINE_READ[getter] = template
+    return getter
+
+
 def _money(name: str) -> Getter:
     def get(obj: Any, context: RuntimeContext) -> Decimal | None:
         amount: Decimal | None = getattr(obj, name)
         return None if amount is None else amount * context.money_unit_in_wan
 
-    return _reads(name, get)
+    return _inline(f"(None if {{obj}}.{name} is None else {{obj}}.{name} * "
+                   "{context}.money_unit_in_wan)", _reads(name, get))
 
 
 def _tuple(name: str) -> Getter:
-    return _reads(name, lambda obj, _context: tuple(getattr(obj, name)))
+    return _inline(f"tuple({{obj}}.{name})",
+                   _reads(name, lambda obj, _context: tuple(getattr(obj, name))))
+
+
+def _parsed(name: str) -> Getter:
+    """A field of the parsed 指标值 as it is."""
+    return _inline(f"{{obj}}.parsed.{name}",
+                   lambda value, _context: getattr(value.parsed, name))
+
+
+def _enum_value(name: str) -> Getter:
+    return _inline(f"{{obj}}.{name}.value", lambda obj, _context: getattr(obj, name).value)
 
 
 def _first_target(select: Callable[[Target], Any]) -> Getter:
@@ -241,11 +263,11 @@ _OPTIONAL_NUMBER = NUMBER.or_null()
 _TARGET = Record(
     "Target",
     {
-        "comparator": FieldSpec(TEXT, lambda t, _c: t.comparator.value, ">=, <=, =, >, < or ≈"),
+        "comparator": FieldSpec(TEXT, _enum_value("comparator"), ">=, <=, =, >, < or ≈"),
         "number": FieldSpec(NUMBER, _attr("number"), "the number (lower bound of a range)"),
         "upper": FieldSpec(_OPTIONAL_NUMBER, _attr("upper"), "upper bound of a range"),
         "unit": FieldSpec(_OPTIONAL_TEXT, _attr("unit"), "unit as written"),
-        "unit_kind": FieldSpec(TEXT, lambda t, _c: t.unit_kind.value, "count, money, percent …"),
+        "unit_kind": FieldSpec(TEXT, _enum_value("unit_kind"), "count, money, percent …"),
         "period": FieldSpec(_OPTIONAL_TEXT, _attr("period"), "年, 半年, 季度, 月, 周 or 日"),
         "yearly": FieldSpec(_OPTIONAL_NUMBER, _attr("yearly"), "implied yearly figure"),
         "approx": FieldSpec(BOOL, _attr("approx"), "约, 左右, 余 …"),
@@ -261,12 +283,12 @@ _VALUE = Record(
     "Value",
     {
         "text": FieldSpec(TEXT, _attr("text"), "指标值 as written"),
-        "quantified": FieldSpec(BOOL, lambda v, _c: v.parsed.quantified, "has a number"),
-        "graded": FieldSpec(BOOL, lambda v, _c: v.parsed.graded, "is a grade (好, 达标 …)"),
-        "dated": FieldSpec(BOOL, lambda v, _c: v.parsed.dated, "has a deadline or date range"),
-        "targets": FieldSpec(list_of(record("Target")), lambda v, _c: v.parsed.targets,
+        "quantified": FieldSpec(BOOL, _parsed("quantified"), "has a number"),
+        "graded": FieldSpec(BOOL, _parsed("graded"), "is a grade (好, 达标 …)"),
+        "dated": FieldSpec(BOOL, _parsed("dated"), "has a deadline or date range"),
+        "targets": FieldSpec(list_of(record("Target")), _parsed("targets"),
                              "every target read, in order"),
-        "grade": FieldSpec(_OPTIONAL_TEXT, lambda v, _c: v.parsed.grade, "the grade word"),
+        "grade": FieldSpec(_OPTIONAL_TEXT, _parsed("grade"), "the grade word"),
         "number": FieldSpec(_OPTIONAL_NUMBER, _first_target(lambda t: t.number),
                             "the first target's number"),
         "percent": FieldSpec(PERCENT.or_null(), _first_target(_percent_of),
@@ -278,14 +300,14 @@ _VALUE = Record(
                           "the first unit written"),
         "comparator": FieldSpec(_OPTIONAL_TEXT, _first_target(lambda t: t.comparator.value),
                                 "the first target's comparator"),
-        "frequency": FieldSpec(_OPTIONAL_TEXT, lambda v, _c: v.parsed.frequency,
+        "frequency": FieldSpec(_OPTIONAL_TEXT, _parsed("frequency"),
                                "每…/按… period word"),
         "years": FieldSpec(list_of(NUMBER),
                            lambda v, _c: tuple(Decimal(y) for y in v.parsed.years),
                            "years mentioned"),
-        "suspected": FieldSpec(list_of(TEXT), lambda v, _c: v.parsed.suspected,
+        "suspected": FieldSpec(list_of(TEXT), _parsed("suspected"),
                                "suspected OCR slips"),
-        "reason": FieldSpec(_OPTIONAL_TEXT, lambda v, _c: v.parsed.reason,
+        "reason": FieldSpec(_OPTIONAL_TEXT, _parsed("reason"),
                             "why nothing could be read"),
         "declared_unit": FieldSpec(_OPTIONAL_TEXT, _attr("unit"), "计量单位 column"),
         "declared_type": FieldSpec(

@@ -1,0 +1,199 @@
+"""The compiler writes each rule as Python source from its own templates; these tests pin what
+that promises: no ruleset text in the source, one evaluation of a repeated subexpression, the
+order and null handling of the interpreter, readable tracebacks, cached code."""
+
+from __future__ import annotations
+
+import linecache
+import traceback
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indicator_rules import Indicator, IndicatorValue, ProjectDeclaration
+from indicator_rules.dsl import cache
+from indicator_rules.dsl.functions import FunctionRegistry
+from indicator_rules.dsl.types import BOOL, DATE, MONEY, NUMBER, PERCENT, TEXT, DslType, list_of
+from indicator_rules.engine import format_value, formatter
+from indicator_rules.ruleset import load_ruleset_text
+
+HOSTILE = "__import__('os').system('echo pwned')"
+
+
+def _source(ruleset: Any, rule_id: str) -> str:
+    rule = next(rule for rule in ruleset.compiled if rule.rule_id == rule_id)
+    return "".join(linecache.getlines(rule.run.__code__.co_filename))
+
+
+def _declaration(*names: str, value: str = "3次") -> ProjectDeclaration:
+    return ProjectDeclaration(id="p", indicators=tuple(
+        Indicator(level1="产出指标", level2="数量指标", name=name, value=IndicatorValue(text=value))
+        for name in names))
+
+
+def test_ruleset_text_never_becomes_python_source():
+    ruleset = load_ruleset_text(
+        'rule R01 "x"\n  severity info\n'
+        f'  for each i in indicators where i.name != "{HOSTILE}"\n'
+        f'  require not ("{HOSTILE}" in i.name)\n'
+        f'  message "「{{i.name}}」{HOSTILE}"\n', name="r.rules")
+    source = _source(ruleset, "R01")
+    assert "def rule(env):" in source
+    assert HOSTILE not in source
+    assert "pwned" not in source
+    assert "__import__" not in source
+    found = ruleset.check(_declaration("培训", f"x{HOSTILE}x")).findings
+    assert [f.path for f in found] == ["indicators[1]"]  # the literal still works as data
+    assert found[0].message == f"「x{HOSTILE}x」{HOSTILE}"
+
+
+def test_generated_code_has_only_the_builtins_it_needs():
+    ruleset = load_ruleset_text('rule R01 "x"\n  severity info\n  require true\n  message "m"\n',
+                                name="r.rules")
+    rule = ruleset.compiled[0]
+    assert set(rule.run.__globals__["__builtins__"]) == {"tuple", "len", "enumerate"}
+
+
+def _counting_registry() -> tuple[FunctionRegistry, list[str]]:
+    calls: list[str] = []
+    registry = FunctionRegistry()
+
+    def shout(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    registry.register("shout", [TEXT], TEXT, shout)
+    return registry, calls
+
+
+def test_a_subexpression_written_twice_is_computed_once_per_element():
+    registry, calls = _counting_registry()
+    ruleset = load_ruleset_text(
+        'rule R01 "x"\n  severity info\n  for each i in indicators\n'
+        '  require shout(i.name) != "A" and shout(i.name) != "B"\n  message "m"\n',
+        name="r.rules", functions=registry)
+    report = ruleset.check(_declaration("a", "b", "c"))
+    assert calls == ["a", "b", "c"]
+    assert [f.path for f in report.findings] == ["indicators[0]", "indicators[1]"]
+
+
+def test_a_subexpression_under_a_short_circuit_is_not_reused_outside_it():
+    """``shout`` computed on the right of ``or`` (only when the left is not true) must be
+    computed again where it is needed unconditionally."""
+    registry, calls = _counting_registry()
+    ruleset = load_ruleset_text(
+        'rule R01 "x"\n  severity info\n  for each i in indicators\n'
+        '  let first = i.name == "a" or shout(i.name) == "B"\n'
+        '  let second = shout(i.name)\n'
+        '  require second != "A"\n  message "{second}"\n',
+        name="r.rules", functions=registry)
+    report = ruleset.check(_declaration("a", "b"))
+    assert calls == ["a", "b", "b"]  # a: only for `second`; b: for `first` and for `second`
+    assert [f.message for f in report.findings] == ["A"]
+
+
+def test_a_where_element_and_the_loop_variable_are_kept_apart():
+    """``name`` inside the ``where`` is the element's, ``i.name`` the loop variable's: the same
+    field read of two different variables is not one subexpression."""
+    ruleset = load_ruleset_text(
+        'rule R01 "x"\n  severity info\n  for each i in indicators\n'
+        '  let same = count(indicators where name == i.name and it.name == name)\n'
+        '  require same == 1\n  message "{i.name}×{same}"\n',
+        name="r.rules")
+    report = ruleset.check(_declaration("a", "b", "a"))
+    assert [(f.path, f.message) for f in report.findings] == [
+        ("indicators[0]", "a×2"), ("indicators[2]", "a×2")]
+
+
+def test_a_failing_rule_shows_its_generated_line_in_the_traceback():
+    registry = FunctionRegistry()
+
+    def boom(text: str) -> bool:
+        raise RuntimeError("plugin failed")
+
+    registry.register("boom", [TEXT], BOOL, boom)
+    ruleset = load_ruleset_text('rule R01 "x"\n  severity info\n  for each i in indicators\n'
+                                '  require boom(i.name)\n  message "m"\n', name="r.rules",
+                                functions=registry)
+    rule = ruleset.compiled[0]
+    from indicator_rules.dsl import checked as c
+    from indicator_rules.dsl.compiler import CONTEXT
+    from indicator_rules.dsl.semantics import BUDGET, Budget
+    from indicator_rules.dsl.types import RuntimeContext
+
+    with pytest.raises(RuntimeError) as caught:
+        rule.run({c.DECLARATION: _declaration("a"), CONTEXT: RuntimeContext(),
+                  BUDGET: Budget()})
+    text = "".join(traceback.format_exception(caught.value))
+    assert "<indicator_rules rule R01" in text
+    assert "(" in text.split("rule R01")[1]
+    assert "_f" in text  # the generated line itself, read back through linecache
+    report = ruleset.check(_declaration("a"))
+    assert report.findings[0].kind == "rule-error"
+    assert "plugin failed" in report.findings[0].message
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("INDICATOR_RULES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("INDICATOR_RULES_CACHE", raising=False)
+    return tmp_path / "cache" / "code"
+
+
+def test_generated_code_is_compiled_once_and_then_read_from_disk(folder: Path):
+    source = "def expression(env):\n    return 1\n"
+    first = cache.code_of(source, "<x>")
+    (stored,) = folder.iterdir()
+    assert cache.code_of(source, "<x>") == first
+    stored.write_bytes(b"not marshal data")  # a damaged cache is compiled again
+    scope: dict[str, Any] = {}
+    exec(cache.code_of(source, "<x>"), scope)
+    assert scope["expression"]({}) == 1
+    assert stored.read_bytes() != b"not marshal data"
+    assert cache.code_of(source + "\n", "<x>") is not None
+    assert len(list(folder.iterdir())) == 2  # other source, other entry
+
+
+def test_the_disk_cache_of_code_can_be_switched_off(folder: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("INDICATOR_RULES_CACHE", "0")
+    cache.code_of("def expression(env):\n    return 2\n", "<y>")
+    assert not folder.exists()
+
+
+_TYPES: list[DslType] = [MONEY, NUMBER, PERCENT, TEXT, BOOL, DATE, list_of(TEXT),
+                         list_of(MONEY), list_of(list_of(NUMBER))]
+_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False, places=3,
+                        min_value=-10**6, max_value=10**6)
+
+
+def _values(value_type: DslType) -> st.SearchStrategy[Any]:
+    kind = value_type.kind.value
+    plain: st.SearchStrategy[Any]
+    if kind in ("money", "number", "percent"):
+        plain = _DECIMALS
+    elif kind == "text":
+        plain = st.text(max_size=300)
+    elif kind == "bool":
+        plain = st.booleans()
+    elif kind == "date":
+        plain = st.dates()
+    else:
+        assert value_type.item is not None
+        plain = st.lists(_values(value_type.item), max_size=8).map(tuple)
+    return st.none() | plain
+
+
+@given(st.sampled_from(_TYPES).flatmap(lambda t: st.tuples(st.just(t), _values(t))))
+def test_formatters_show_values_as_format_value_does(case: tuple[DslType, Any]):
+    value_type, value = case
+    assert formatter(value_type)(value) == format_value(value, value_type)
+
+
+def test_money_is_formatted_exactly():
+    assert formatter(MONEY)(Decimal("539.425")) == format_value(Decimal("539.425"), MONEY)
+    assert formatter(MONEY)(Decimal("40")) == "40.00 万元"
