@@ -4,16 +4,19 @@ Realistic rather than random: the 一级/二级 names of the three frameworks, C
 指标值 texts in the notations seen on real forms with varied numbers (so the value cache sees
 repeats at about the rate a bureau's intake has), funding that mostly adds up, and defects at a
 realistic rate (blank and vague values, costs that do not match, wrong years, missing
-satisfaction). ``declarations(count, seed)`` is deterministic.
+satisfaction, rows about another activity than the project's). ``declarations(count, seed)``
+is deterministic.
 """
 
 from __future__ import annotations
 
+import datetime
 import random
 from collections.abc import Iterator
 from decimal import Decimal
 
 from indicator_rules import (
+    Contact,
     DepartmentDeclaration,
     DepartmentFunding,
     Funding,
@@ -41,6 +44,15 @@ COST = ("≤{m}万元", "{m}万元", "{m}.00", "约{m}万元", "≤{c}元/人")
 BENEFIT = ("覆盖率提高{q}%", "群众知晓率≥{p}%", "事故率下降{q}%", "≥{n}户受益", "长期坚持",
            "有效促进经济社会发展", "100%执行", "")
 SATISFACTION = ("≥{p}%", "满意度{p}%以上", "≥{low}%", "满意", "")
+#: What the rows of each 二级指标 measure, so that the names in one table differ
+ASPECTS = {"数量指标": ("次数", "人次", "覆盖人数", "完成数量"),
+           "质量指标": ("合格率", "达标率", "验收质量"),
+           "时效指标": ("完成时间", "及时率", "按期完成率"),
+           "经济效益指标": ("带动效益",), "社会效益指标": ("社会效益",),
+           "生态效益指标": ("环境改善",), "可持续影响指标": ("长效机制",)}
+#: The share of a project's indicator rows about the project's own activity; the others are
+#: about another activity, as when rows are copied from another form (rule X05).
+_ON_TOPIC = 0.9
 
 
 def _fill(template: str, rng: random.Random, year: int) -> str:
@@ -54,24 +66,30 @@ def _indicator(level1: str, level2: str, name: str, value: str) -> Indicator:
     return Indicator(level1=level1, level2=level2, name=name, value=IndicatorValue(text=value))
 
 
-def _indicators(rng: random.Random, year: int, profile: str, cost: Decimal) -> list[Indicator]:
+def _indicators(rng: random.Random, year: int, profile: str, cost: Decimal,
+                main: str | None = None) -> list[Indicator]:
+    """The indicator table; ``main``: the project's own activity, which most rows are about
+    (a row about another activity is a defect that X05 reports)."""
     output = "完成指标" if rng.random() < 0.2 else "产出指标"
     rows = []
+
+    def about() -> str:
+        return main if main is not None and rng.random() < _ON_TOPIC else rng.choice(ACTIVITIES)
+
     for level2, templates in (("数量指标", QUANTITY), ("质量指标", QUALITY),
                               ("时效指标", TIMELINESS)):
-        for _ in range(rng.randint(1, 3)):
-            activity = rng.choice(ACTIVITIES)
-            rows.append(_indicator(output, level2, f"{activity}{level2[:2]}",
+        for aspect in rng.sample(ASPECTS[level2], rng.randint(1, 3)):  # rows named apart
+            rows.append(_indicator(output, level2, f"{about()}{aspect}",
                                    _fill(rng.choice(templates), rng, year)))
     cost_level = ("成本指标", "经济成本指标") if profile == "mof2021" else (output, "成本指标")
     costs = rng.randint(1, 3)
     for index in range(costs):
         share = (cost / costs).quantize(Decimal("0.01")) if rng.random() < 0.8 else None
         text = f"≤{share}万元" if share is not None else _fill(rng.choice(COST), rng, year)
-        rows.append(_indicator(*cost_level, f"{rng.choice(ACTIVITIES)}经费{index + 1}", text))
+        rows.append(_indicator(*cost_level, f"{about()}经费{index + 1}", text))
     for level2 in ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"):
         if rng.random() < 0.6:
-            rows.append(_indicator("效益指标", level2, f"{rng.choice(ACTIVITIES)}成效",
+            rows.append(_indicator("效益指标", level2, f"{about()}{ASPECTS[level2][0]}",
                                    _fill(rng.choice(BENEFIT), rng, year)))
     if rng.random() < 0.9:
         level = ("效益指标", "社会公众或服务对象满意度指标") if profile == "hunan" else \
@@ -79,6 +97,16 @@ def _indicators(rng: random.Random, year: int, profile: str, cost: Decimal) -> l
         rows.append(_indicator(*level, "服务对象满意度", _fill(rng.choice(SATISFACTION), rng,
                                                               year)))
     return rows
+
+
+def _contact(rng: random.Random, year: int) -> Contact:
+    """Who filled in the form: mostly complete (a form without is what A01 reports)."""
+    if rng.random() < 0.1:
+        return Contact()
+    return Contact(filled_by=rng.choice(("张敏", "李强", "王芳", "刘洋")),
+                   phone=f"0734-{rng.randint(8000000, 8999999)}",
+                   filled_on=datetime.date(year - 1, rng.randint(9, 12), rng.randint(1, 28)),
+                   head=rng.choice(("陈刚", "周丽", "赵伟")))
 
 
 def _project(rng: random.Random, index: int, year: int) -> ProjectDeclaration:
@@ -92,7 +120,8 @@ def _project(rng: random.Random, index: int, year: int) -> ProjectDeclaration:
         funding=Funding(total=total, fiscal=fiscal,
                         other=None if fiscal == total else total - fiscal),
         goal=f"开展{activity}{rng.randint(2, 50)}次，完成率达到{rng.randint(90, 100)}%",
-        indicators=tuple(_indicators(rng, year, profile, total)),
+        indicators=tuple(_indicators(rng, year, profile, total, activity)),
+        contact=_contact(rng, year),
     )
 
 
@@ -115,6 +144,7 @@ def _department(rng: random.Random, index: int, year: int) -> DepartmentDeclarat
         goals=(f"完成{rng.choice(ACTIVITIES)}{rng.randint(2, 20)}项", "保障机关正常运转"),
         tasks=tuple(tasks),
         indicators=tuple(_indicators(rng, year, "hunan", project)),
+        contact=_contact(rng, year),
     )
 
 

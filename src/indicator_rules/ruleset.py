@@ -15,7 +15,6 @@ import hashlib
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,7 +26,7 @@ from indicator_rules.dsl.cache import parsed
 from indicator_rules.dsl.checker import Checker, ParamValue
 from indicator_rules.dsl.compiler import CONTEXT
 from indicator_rules.dsl.functions import ENTRY_POINT_GROUP as FUNCTIONS_GROUP
-from indicator_rules.dsl.functions import FunctionRegistry
+from indicator_rules.dsl.functions import FunctionRegistry, plugin_entry_points
 from indicator_rules.dsl.grammar import parse_ruleset
 from indicator_rules.dsl.interpreter import evaluate
 from indicator_rules.dsl.semantics import EvaluationError
@@ -309,7 +308,7 @@ def _resolve(reference: str, relative_to: Path | None) -> Path | None:
     builtin = _builtin_directory() / f"{reference}.rules"
     if builtin.is_file():
         return builtin
-    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+    for entry_point in plugin_entry_points(ENTRY_POINT_GROUP):
         if entry_point.name == reference:
             return Path(str(entry_point.load()))
     return None
@@ -508,7 +507,7 @@ def _plugin_signature() -> tuple[str, ...]:
         _PLUGINS[key] = tuple(sorted(
             f"{group}:{point.name}={point.value}"
             for group in (ENTRY_POINT_GROUP, FUNCTIONS_GROUP)
-            for point in entry_points(group=group)))
+            for point in plugin_entry_points(group)))
     return _PLUGINS[key]
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import collections
 import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import attrs
@@ -42,7 +43,8 @@ from indicator_rules.taxonomy import (
     missing_level1,
 )
 
-__all__ = ["Function", "FunctionRegistry", "SignatureError", "builtin_functions"]
+__all__ = ["Function", "FunctionRegistry", "SignatureError", "builtin_functions",
+           "plugin_entry_points"]
 
 ENTRY_POINT_GROUP = "indicator_rules.functions"
 
@@ -644,6 +646,20 @@ class FunctionRegistry:
     def with_plugins(cls) -> FunctionRegistry:
         """The built-ins plus the functions of installed ``indicator_rules.functions`` plugins."""
         registry = cls()
-        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        for entry_point in sorted(plugin_entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
             entry_point.load()(registry)
         return registry
+
+
+_INSTALLED: dict[tuple[str, ...], Any] = {}
+
+
+def plugin_entry_points(group: str) -> tuple[EntryPoint, ...]:
+    """The installed entry points of ``group``: the installed distributions are scanned once
+    per ``sys.path`` (where plugins come from), for every group at once — a scan costs about as
+    much as compiling the baseline."""
+    key = tuple(sys.path)
+    installed = _INSTALLED.get(key)
+    if installed is None:
+        installed = _INSTALLED[key] = entry_points()
+    return tuple(installed.select(group=group))

@@ -51,58 +51,78 @@ def free_names(node: c.Node, memo: dict[int, frozenset[str]] | None = None) -> f
     return found
 
 
+#: The fields of each node type that may hold nodes (or tuples of nodes).
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {
+    node_type: tuple(field.name for field in attrs.fields(node_type) if field.name not in (
+        "type", "span", "label", "name", "spec", "project", "flatten", "operator", "negated",
+        "substring", "element", "function", "slot", "value"))
+    for node_type in (c.Const, c.Var, c.Field, c.Apply, c.Negate, c.Arithmetic, c.Default,
+                      c.Compare, c.IsNull, c.In, c.Not, c.And, c.Or, c.Filter, c.Map,
+                      c.MakeList, c.Memo)
+}
+
+
 def _children(node: c.Node) -> Iterator[c.Node]:
-    for field in attrs.fields(type(node)):
-        value = getattr(node, field.name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, c.Node):
-                yield item
+    for name in _NODE_FIELDS[type(node)]:
+        value = getattr(node, name)
+        if isinstance(value, tuple):
+            yield from value
+        elif value is not None:
+            yield value
 
 
-def _may_repeat(node: c.Node) -> bool:
+def _may_repeat(node: c.Node, memo: dict[int, bool]) -> bool:
     """Whether ``node`` holds a ``where`` or ``select`` (whose body is evaluated repeatedly)."""
-    if isinstance(node, c.Filter | c.Map):
-        return True
-    return any(_may_repeat(child) for child in _children(node))
+    known = memo.get(id(node))
+    if known is None:
+        known = memo[id(node)] = isinstance(node, c.Filter | c.Map) or any(
+            _may_repeat(child, memo) for child in _children(node))
+    return known
 
 
 def _worth_it(node: c.Node) -> bool:
     return isinstance(node, _WORTH_REMEMBERING) or (isinstance(node, c.Field) and node.project)
 
 
+@attrs.define
+class _Memos:
+    """What :func:`hoist` learns about one tree, by node (the tree outlives it)."""
+
+    free: dict[int, frozenset[str]] = attrs.field(factory=dict)
+    repeats: dict[int, bool] = attrs.field(factory=dict)
+
+
 def hoist(node: c.Node, invariant: frozenset[str], slots: Iterator[int], *,
-          repeated: bool, memo: dict[int, frozenset[str]] | None = None) -> c.Node:
+          repeated: bool, memos: _Memos | None = None) -> c.Node:
     """``node`` with its invariant subexpressions remembered; ``invariant`` are the names that
     keep their value for the whole run, ``repeated`` whether ``node`` itself is evaluated
     again and again in a run (the body of a loop)."""
-    if memo is None:
-        memo = {}
-    if not repeated and not _may_repeat(node):
+    if memos is None:
+        memos = _Memos()
+    if not repeated and not _may_repeat(node, memos.repeats):
         return node  # nothing below is evaluated again and again: nothing to remember
-    if repeated and _worth_it(node) and free_names(node, memo) <= invariant:
+    if repeated and _worth_it(node) and free_names(node, memos.free) <= invariant:
         return c.Memo(node, next(slots), node.type, node.span)
-    def inner(child: c.Node, *, again: bool = repeated) -> c.Node:
-        return hoist(child, invariant, slots, repeated=again, memo=memo)
 
-    if isinstance(node, c.Filter):
-        return attrs.evolve(node, collection=inner(node.collection),
-                            condition=inner(node.condition, again=True))
-    if isinstance(node, c.Map):
-        return attrs.evolve(node, collection=inner(node.collection),
-                            expression=inner(node.expression, again=True))
+    def inner(child: c.Node, *, again: bool = repeated) -> c.Node:
+        return hoist(child, invariant, slots, repeated=again, memos=memos)
+
     changes: dict[str, Any] = {}
-    for field in attrs.fields(type(node)):
-        value = getattr(node, field.name)
-        if isinstance(value, tuple) and value and all(
-                isinstance(item, c.Node) for item in value):
-            changes[field.name] = tuple(inner(item)
-                                        for item in value)
-        elif isinstance(value, c.Node) and field.name not in ("type", "span"):
-            changes[field.name] = inner(value)
+    for name in _NODE_FIELDS[type(node)]:
+        value = getattr(node, name)
+        again = repeated or (isinstance(node, c.Filter | c.Map) and name != "collection")
+        if isinstance(value, tuple):
+            rebuilt = tuple(inner(item, again=again) for item in value)
+            if any(new is not old for new, old in zip(rebuilt, value, strict=True)):
+                changes[name] = rebuilt
+        elif value is not None:
+            new = inner(value, again=again)
+            if new is not value:
+                changes[name] = new
     if not changes:
         return node
-    rebuilt: c.Node = _evolve(node, **changes)
-    return rebuilt
+    result: c.Node = _evolve(node, **changes)
+    return result
 
 
 def new_slots() -> Iterator[int]:
