@@ -70,6 +70,30 @@ def test_batch_rules_see_the_whole_stream_and_merge_into_each_report(tmp_path):
         assert all(report.rules_run == 2 for _, report in results)
 
 
+def test_with_batch_rules_the_workers_and_the_batch_give_what_one_process_gives(tmp_path):
+    """Several chunks, errors between them: the own reports from the workers and the batch
+    findings (run meanwhile in this process) merge in input order, as with jobs=1."""
+    rules = tmp_path / "t.rules"
+    rules.write_text(RULES + BATCH, "utf-8")
+    ruleset = load_ruleset(rules)
+
+    def entries() -> Iterator[InputItem | InputError]:
+        for index, entry in enumerate(_items(CHUNK * 3 + 5, [])):
+            if isinstance(entry, InputItem) and index % 5 == 0:  # a unique name: no X07
+                declaration = ProjectDeclaration(id=f"p{index}", name=f"唯一{index}")
+                yield InputItem(entry.file, declaration)
+            else:
+                yield entry
+
+    one, two = (list(check_items(ruleset, entries(), jobs=jobs)) for jobs in (1, 2))
+    assert one == two
+    assert sum(not isinstance(entry, InputError) for entry in two) > CHUNK * 2
+    found = {entry[0].declaration.id: [f.rule_id for f in entry[1].findings]
+             for entry in two if not isinstance(entry, InputError)}
+    assert found["p0"] == []
+    assert found["p1"] == ["X07"]
+
+
 def test_jobs_must_be_positive():
     ruleset = load_ruleset_text(RULES, name="t.rules")
     with pytest.raises(ValueError, match="at least 1"):

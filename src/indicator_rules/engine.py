@@ -123,12 +123,7 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@attrs.frozen(eq=False)
-class _Step:
-    kind: str  # "let", "when", "require"
-    name: str
-    format: Callable[[Any], str]  # how a let's value is shown in evidence
-    operands: tuple[tuple[str, Compiled, Callable[[Any], str]], ...] = ()
+_UNDECIDED = (("条件", "无法判定（含空值）"),)  # the evidence of a condition that was null
 
 
 @attrs.frozen(eq=False)
@@ -145,7 +140,9 @@ class CompiledRule:
     loop_type: DslType | None  # the type of the elements of the rule's loop; None: no loop
     loop_path: str | None
     run: RuleRun  # the failures in an environment (see dsl/compiler.py)
-    steps: tuple[_Step, ...]
+    #: by the number of the failing ``require`` (-1: a rule without one), what its finding
+    #: shows: the ``let`` s bound before it, then the operands of the failed comparison
+    shows: dict[int, Callable[[dict[str, Any]], tuple[tuple[str, str], ...]]]
     message_in: Callable[[dict[str, Any]], str]  # the message, placeholders filled from env
     severity_cases: tuple[tuple[Severity, Compiled], ...] = ()  # ``severity LEVEL when …``
 
@@ -170,15 +167,8 @@ class CompiledRule:
         """What a finding shows: the ``let`` s bound before the failing ``require`` (number
         ``step``; -1: every ``let``), then the operands of the failed comparison, and a note
         when the condition was null."""
-        steps = self.steps if step < 0 else self.steps[:step]
-        evidence = [(s.name, s.format(env[s.name])) for s in steps if s.kind == "let"]
-        if step >= 0:
-            shown = {label for label, _ in evidence}
-            evidence += [(label, show(run(env)))
-                         for label, run, show in self.steps[step].operands if label not in shown]
-            if value is None:
-                evidence.append(("条件", "无法判定（含空值）"))
-        return tuple(evidence)
+        evidence = self.shows[step](env)
+        return evidence + _UNDECIDED if value is None and step >= 0 else evidence
 
 
 def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False) -> CompiledRule:
@@ -198,24 +188,25 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         return hoist(expression, invariant, slots, repeated=loop is not None and not once)
 
     plan_steps: list[tuple[str, str, c.Node]] = []
-    steps = []
-    parts: list[c.Node] = []  # the expressions compiled beside the rule: operands, severities
-    operand_parts = []
-    for step in rule.steps:
+    lets: list[tuple[str, c.Node, Callable[[Any], str]]] = []  # bound so far, as evidence
+    evidence: dict[int, list[tuple[str, c.Node, Callable[[Any], str]]]] = {}
+    for number, step in enumerate(rule.steps):
         if isinstance(step, c.Bind):
             plan_steps.append(("let", step.name, hoisted(step.value)))
-            steps.append(_Step("let", step.name, formatter(step.value.type)))
+            lets.append((step.name, c.Var(step.name, step.value.type, step.span),
+                         formatter(step.value.type)))
         elif isinstance(step, c.Guard):
             plan_steps.append(("when", "", hoisted(step.condition)))
-            steps.append(_Step("when", "", str))
         else:
             plan_steps.append(("require", "", hoisted(step.condition)))
-            steps.append(_Step("require", "", str))
-            operand_parts.append((len(steps) - 1, len(parts), step.operands))
-            parts += [operand for _, operand in step.operands]
+            shown = {label for label, _, _ in lets}
+            evidence[number] = [*lets, *((label, operand, formatter(operand.type))
+                                         for label, operand in step.operands
+                                         if label not in shown)]
+    every_match = not evidence
+    if every_match:
+        evidence[-1] = lets
     cases = () if flat else rule.severity_cases
-    first_case = len(parts)
-    parts += [condition for _, condition in cases]
     plan = RulePlan(
         label=f"rule {node.rule_id}",
         prelude=tuple((bind.name, hoisted(bind.value, once=True)) for bind in rule.prelude),
@@ -224,17 +215,13 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         if loop else (),
         loop_conditions=tuple(hoisted(cond) for _, cond in loop.conditions) if loop else (),
         steps=tuple(plan_steps),
-        reports_every_match=not any(step.kind == "require" for step in steps),
+        reports_every_match=every_match,
         model_list=loop is not None and (loop.base_path is not None or loop.over_declarations),
     )
     message = [part if isinstance(part, str) else (part, formatter(part.type))
                for part in rule.message]
-    made = compile_rule_function(plan, message, parts)
-    compiled = made.expressions
-    for index, first, operands in operand_parts:
-        steps[index] = attrs.evolve(steps[index], operands=tuple(
-            (label, compiled[first + number], formatter(operand.type))
-            for number, (label, operand) in enumerate(operands)))
+    made = compile_rule_function(plan, message, [condition for _, condition in cases],
+                                 list(evidence.values()))
     return CompiledRule(
         rule_id=node.rule_id,
         title=node.title,
@@ -245,12 +232,10 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         loop_type=(loop.base.type.item or loop.base.type) if loop else None,
         loop_path=loop.base_path if loop else None,
         run=made.run,
-        steps=tuple(steps),
+        shows=dict(zip(evidence, made.evidence, strict=True)),
         message_in=made.message,
-        severity_cases=tuple(
-            (Severity.parse(level), compiled[first_case + number])
-            for number, (level, _) in enumerate(cases)
-        ),
+        severity_cases=tuple((Severity.parse(level), condition) for (level, _), condition
+                             in zip(cases, made.expressions, strict=True)),
     )
 
 

@@ -5,7 +5,8 @@ one batch when the ruleset compares forms with each other.
 exactly what ``--jobs 1`` prints. Without batch rules it streams: memory stays flat however many
 declarations pass through (at most a window of chunks is in flight). With batch rules
 (``applies to batch``) every declaration must be seen before the batch rules can run, so the
-stream is read whole first; each declaration's own rules still run in the workers.
+stream is read whole first; each declaration's own rules still run in the workers, while this
+process runs the batch rules.
 """
 
 from __future__ import annotations
@@ -121,6 +122,23 @@ def _in_order(chunk: list[InputItem | InputError],
         yield entry if isinstance(entry, InputError) else (entry, next(reports))
 
 
+def _with_batch_in_parallel(ruleset: Ruleset, entries: list[InputItem | InputError],
+                            batch_rules: Sequence[CompiledRule],
+                            jobs: int) -> Iterator[Checked | InputError]:
+    """All the input is in memory (the batch rules need it): the workers check each
+    declaration's own rules while this process runs the batch rules, then the two are merged."""
+    items = [entry for entry in entries if isinstance(entry, InputItem)]
+    with _pool(ruleset, jobs) as pool:
+        submitted = [(chunk, pool.submit(_check_chunk, [item.declaration for item in chunk
+                                                        if isinstance(item, InputItem)]))
+                     for chunk in _chunks(entries, CHUNK)]
+        batch = iter(run_batch(batch_rules, [item.declaration for item in items]))
+        for chunk, future in submitted:
+            for entry in _in_order(chunk, future):
+                yield entry if isinstance(entry, InputError) else (
+                    entry[0], merge_reports(entry[1], next(batch)))
+
+
 def check_items(ruleset: Ruleset, entries: Iterable[InputItem | InputError], *,
                 jobs: int = 1) -> Iterator[Checked | InputError]:
     """Check every declaration read (see :func:`indicator_rules.intake.read_inputs`).
@@ -135,6 +153,9 @@ def check_items(ruleset: Ruleset, entries: Iterable[InputItem | InputError], *,
     batch_rules = [rule for rule in ruleset.compiled if rule.batch]
     if not batch_rules:
         yield from _own_reports(ruleset, entries, jobs)
+        return
+    if jobs > 1:
+        yield from _with_batch_in_parallel(ruleset, list(entries), batch_rules, jobs)
         return
     everything = list(_own_reports(ruleset, entries, jobs))
     checked = [entry for entry in everything if not isinstance(entry, InputError)]

@@ -48,6 +48,7 @@ __all__ = [
     "CONTEXT",
     "Compiled",
     "CompiledParts",
+    "Evidence",
     "Failure",
     "Message",
     "RulePlan",
@@ -524,6 +525,8 @@ def compile_node(node: c.Node, label: str = "expression") -> Compiled:
 
 
 Message = Sequence[str | tuple[c.Node, Callable[[Any], str]]]
+#: What a finding shows: (label, expression, how its value is formatted) for each line.
+Evidence = Sequence[tuple[str, c.Node, Callable[[Any], str]]]
 
 
 @attrs.frozen(eq=False)
@@ -533,14 +536,16 @@ class CompiledParts:
     run: RuleRun
     message: Callable[[dict[str, Any]], str]
     expressions: tuple[Compiled, ...]
+    evidence: tuple[Callable[[dict[str, Any]], tuple[tuple[str, str], ...]], ...]
 
 
 def compile_rule_function(plan: RulePlan, message: Message = (),
-                          expressions: Sequence[c.Node] = ()) -> CompiledParts:
+                          expressions: Sequence[c.Node] = (),
+                          evidence: Sequence[Evidence] = ()) -> CompiledParts:
     """The function running a rule over one environment, the function making its message
-    (texts and placeholders, each placeholder formatted by its function) and a function for
-    each of ``expressions`` (the operands shown as evidence, the severity conditions),
-    compiled together."""
+    (texts and placeholders, each placeholder formatted by its function), a function for each
+    of ``expressions`` (the severity conditions) and one for each of ``evidence`` (a finding's
+    labelled, formatted values), compiled together."""
     namespace = _Namespace()
     writer = _Writer(namespace, in_rule=True)
     writer.emit("out = []")
@@ -608,5 +613,13 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
         part = _Writer(namespace, in_rule=False)
         part.emit(f"return {part.value(expression)}")
         functions.append((f"part{number}", part))
+    for number, lines in enumerate(evidence):
+        shown = _Writer(namespace, in_rule=False)
+        pairs = [f"({shown.constant(label)}, {namespace.name(show, '_f')}({shown.value(node)}))"
+                 for label, node, show in lines]
+        shown.emit(f"return ({''.join(pair + ', ' for pair in pairs)})")
+        functions.append((f"evidence{number}", shown))
     built = _build(plan.label, functions, namespace)
-    return CompiledParts(built[0], built[1], tuple(built[2:]))
+    first_evidence = 2 + len(expressions)
+    return CompiledParts(built[0], built[1], tuple(built[2:first_evidence]),
+                         tuple(built[first_evidence:]))

@@ -255,8 +255,10 @@ _ORGANISATION = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def organisations_in(text: str) -> tuple[str, ...]:
-    """Organisation names mentioned in ``text`` (heuristic), in order, each once."""
+    """Organisation names mentioned in ``text`` (heuristic), in order, each once (remembered:
+    the same names and values recur from form to form)."""
     found: list[str] = []
     for match in _ORGANISATION.finditer(text):
         if match.group(0) not in found:
@@ -267,6 +269,7 @@ def organisations_in(text: str) -> tuple[str, ...]:
 _CUE_REACH = 6
 
 
+@functools.lru_cache(maxsize=65536)
 def organisations_cited(text: str, cues: tuple[str | None, ...]) -> tuple[str, ...]:
     """The organisations of :func:`organisations_in` that ``text`` cites — one of ``cues``
     (按照, 根据, 配合 …) stands within the six characters before the name — rather than speaks
@@ -462,10 +465,17 @@ def common_bigrams(first: str, second: str) -> tuple[str, ...]:
     the first, each once. Pieces with a digit are left out, so 100 and 2021 never make two texts
     look related. A crude keyword overlap for Chinese, which has no spaces between words:
     文体活动 and 丰富职工文体生活 share 文体."""
-    a, b = normalize_text(first), normalize_text(second)
-    pieces = {b[index:index + 2] for index in range(len(b) - 1)}
-    found = (a[index:index + 2] for index in range(len(a) - 1))
-    return tuple(dict.fromkeys(piece for piece in found if piece.isalpha() and piece in pieces))
+    pieces = _bigrams(normalize_text(second))
+    return tuple(piece for piece in _bigrams(normalize_text(first)) if piece in pieces)
+
+
+@functools.lru_cache(maxsize=65536)
+def _bigrams(text: str) -> dict[str, None]:
+    """The two-letter pieces of ``text`` without a digit, each once, in order (a dict used as
+    an ordered set; remembered, as a form's name and goal are compared with every row)."""
+    return dict.fromkeys(piece for piece in (text[index:index + 2]
+                                             for index in range(len(text) - 1))
+                         if piece.isalpha())
 
 
 def builtin_functions() -> dict[str, Function]:
