@@ -178,10 +178,16 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
     loop = rule.loop
     # names whose value stays the same for a whole run of the rule over one declaration (or
     # batch): what reads only these is computed once per run (see dsl/hoister.py)
-    invariant = frozenset({c.DECLARATION, CONTEXT, BUDGET, *BATCH_LISTS,
+    # batch: the batch's lists; before the loop: its lets. A name the loop or its lets bind
+    # anew for each element is never invariant, even when it shadows one of those.
+    invariant = frozenset({c.DECLARATION, CONTEXT, BUDGET,
+                           *(BATCH_LISTS if node.applies_to == "batch" else ()),
                            *(bind.name for bind in rule.prelude)})
     if loop is None:  # each let is computed once, before what reads it
         invariant |= {step.name for step in rule.steps if isinstance(step, c.Bind)}
+    else:
+        invariant -= {loop.variable, *(name for name, _ in loop.conditions),
+                      *(step.name for step in rule.steps if isinstance(step, c.Bind))}
     slots = new_slots()
 
     def hoisted(expression: c.Node, *, once: bool = False) -> c.Node:
@@ -208,7 +214,7 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         evidence[-1] = lets
     cases = () if flat else rule.severity_cases
     plan = RulePlan(
-        label=f"rule {node.rule_id}",
+        label=f"rule {node.rule_id} {node.span.file}:{node.span.line}",
         prelude=tuple((bind.name, hoisted(bind.value, once=True)) for bind in rule.prelude),
         loop_base=hoisted(loop.base, once=True) if loop else None,
         loop_names=tuple(dict.fromkeys([loop.variable, *(name for name, _ in loop.conditions)]))
@@ -244,8 +250,18 @@ def _source_of(obj: Any, fallback: SourceRef | None) -> SourceRef | None:
     return source if isinstance(source, SourceRef) else fallback
 
 
-def _finding(rule: CompiledRule, declaration: Declaration, failure: Failure) -> Finding:
+def _findings(rule: CompiledRule, declaration: Declaration, failures: Sequence[Failure],
+              limit: int) -> list[Finding]:
+    """The findings of one run: their messages, evidence and severities spend, together, what
+    the run left of its budget (so a message cannot multiply the work by the findings)."""
+    left = Budget(limit, failures[-1][2][BUDGET])
+    return [_finding(rule, declaration, failure, left) for failure in failures]
+
+
+def _finding(rule: CompiledRule, declaration: Declaration, failure: Failure,
+             budget: Budget) -> Finding:
     step, value, env, index, item = failure
+    env[BUDGET] = budget
     path, source, shown = "", declaration.source, ""
     if rule.loop_type is not None and not rule.batch:  # a batch's element is the declaration
         if rule.loop_path is None:  # a computed list: the finding is about the declaration
@@ -321,7 +337,7 @@ def _check_one(rules: Sequence[CompiledRule], declaration: Declaration) -> _Tall
                 tally.skipped += 1
                 continue
             if failures:
-                findings += [_finding(rule, declaration, failure) for failure in failures]
+                findings += _findings(rule, declaration, failures, _BUDGET.limit)
         except Exception as error:
             findings.append(_rule_error(rule, declaration, error))
             tally.errored += 1
@@ -375,10 +391,14 @@ def run_batch(rules: Sequence[CompiledRule],
 def _run_batch_rule(rule: CompiledRule, env: dict[str, Any],
                     declarations: Sequence[Declaration],
                     position: dict[int, int]) -> list[tuple[int, Finding]]:
+    failures = rule.run(env) or []
+    if not failures:
+        return []
+    left = Budget(env[BUDGET].limit, failures[-1][2][BUDGET])
     found = []
-    for failure in rule.run(env) or ():
+    for failure in failures:
         index = position[id(failure[4])]  # the element: one of the batch's declarations
-        found.append((index, _finding(rule, declarations[index], failure)))
+        found.append((index, _finding(rule, declarations[index], failure, left)))
     return found
 
 

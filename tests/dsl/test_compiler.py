@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -70,12 +71,17 @@ def _counting_registry() -> tuple[FunctionRegistry, list[str]]:
     return registry, calls
 
 
-def test_a_subexpression_written_twice_is_computed_once_per_element():
+def _loop_rule(require: str) -> tuple[Any, list[str]]:
+    """A rule over the indicators with this ``require``, which may call ``shout``."""
     registry, calls = _counting_registry()
     ruleset = load_ruleset_text(
-        'rule R01 "x"\n  severity info\n  for each i in indicators\n'
-        '  require shout(i.name) != "A" and shout(i.name) != "B"\n  message "m"\n',
-        name="r.rules", functions=registry)
+        f'rule R01 "x"\n  severity info\n  for each i in indicators\n  require {require}\n'
+        '  message "m"\n', name="r.rules", functions=registry)
+    return ruleset, calls
+
+
+def test_a_subexpression_written_twice_is_computed_once_per_element():
+    ruleset, calls = _loop_rule('shout(i.name) != "A" and shout(i.name) != "B"')
     report = ruleset.check(_declaration("a", "b", "c"))
     assert calls == ["a", "b", "c"]
     assert [f.path for f in report.findings] == ["indicators[0]", "indicators[1]"]
@@ -144,11 +150,18 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "cache" / "code"
 
 
-def test_generated_code_is_compiled_once_and_then_read_from_disk(folder: Path):
+def test_generated_code_is_compiled_once_and_then_read_from_disk(
+        folder: Path, monkeypatch: pytest.MonkeyPatch):
     source = "def expression(env):\n    return 1\n"
     first = cache.code_of(source, "<x>")
     (stored,) = folder.iterdir()
-    assert cache.code_of(source, "<x>") == first
+
+    def no_compiling(*_: object) -> None:
+        raise AssertionError("compiled again instead of read from disk")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "compile", no_compiling, raising=False)
+        assert cache.code_of(source, "<x>") == first
     stored.write_bytes(b"not marshal data")  # a damaged cache is compiled again
     scope: dict[str, Any] = {}
     exec(cache.code_of(source, "<x>"), scope)
@@ -197,3 +210,70 @@ def test_formatters_show_values_as_format_value_does(case: tuple[DslType, Any]):
 def test_money_is_formatted_exactly():
     assert formatter(MONEY)(Decimal("539.425")) == format_value(Decimal("539.425"), MONEY)
     assert formatter(MONEY)(Decimal("40")) == "40.00 万元"
+
+
+def test_an_entry_copied_under_another_name_is_not_used(folder: Path):
+    one = "def expression(env):\n    return 1\n"
+    two = "def expression(env):\n    return 2\n"
+    cache.code_of(one, "<x>")
+    (first,) = folder.iterdir()
+    cache.code_of(two, "<x>")
+    (second,) = set(folder.iterdir()) - {first}
+    second.write_bytes(first.read_bytes())  # the code of `one` under the key of `two`
+    scope: dict[str, Any] = {}
+    exec(cache.code_of(two, "<x>"), scope)
+    assert scope["expression"]({}) == 2
+
+
+def test_a_message_spends_what_the_run_left_of_its_budget():
+    """Messages, evidence and severities of a run's findings share one budget with the run: a
+    message that visits the table for each row of it is stopped, not run once per finding."""
+    ruleset = load_ruleset_text(
+        'rule R01 "x"\n  severity info\n  for each i in indicators\n  require false\n'
+        '  message "{count(indicators where count(indicators where name == i.name) > 0)}"\n',
+        name="r.rules")
+    rows = 120  # 120 findings × 120 × 120 visits > 1,000,000
+    report = ruleset.check(_declaration(*(f"n{number}" for number in range(rows))))
+    (finding,) = report.findings
+    assert finding.kind == "rule-error"
+    assert "evaluation budget exceeded" in finding.message
+    small = ruleset.check(_declaration("a", "b"))
+    assert [f.message for f in small.findings] == ["2", "2"]
+
+
+@pytest.mark.parametrize("body", [
+    # a let in the loop named like a batch list
+    '  for each i in indicators\n  let projects = i.name\n  require not blank(projects)\n',
+    # the loop variable shadowing a let written before the loop
+    '  let x = "abc"\n  for each x in indicators\n  require not blank(x.name)\n',
+])
+def test_a_name_bound_anew_for_each_element_is_not_taken_for_invariant(body: str):
+    ruleset = load_ruleset_text(f'rule R01 "x"\n  severity info\n{body}  message "m"\n',
+                                name="r.rules")
+    report = ruleset.check(_declaration("a", "", "b"))
+    assert [f.path for f in report.findings] == ["indicators[1]"]
+
+
+def test_invariant_work_in_a_loop_is_done_once_per_run():
+    ruleset, calls = _loop_rule("i.name != shout(declaration.name)")
+    assert ruleset.check(attrs.evolve(_declaration("b", "c", "d"), name="a")).findings == ()
+    assert calls == ["a"]  # once, not once per row
+    calls.clear()
+    report = ruleset.check(attrs.evolve(_declaration("b", "A", "c"), name="a"))
+    assert [f.path for f in report.findings] == ["indicators[1]"]
+    assert calls == ["a", "a"]  # the run's, then the finding's evidence shows the operand
+
+
+def test_a_tolerance_is_evaluated_first_as_in_the_interpreter():
+    registry = FunctionRegistry()
+
+    def boom(text: str) -> Decimal:
+        raise RuntimeError("left side")
+
+    registry.register("boom", [TEXT], NUMBER, boom)
+    ruleset = load_ruleset_text(
+        'rule R01 "x"\n  severity info\n  for each i in indicators\n'
+        '  require boom(i.name) == 1 within 1 / 0\n  message "m"\n',
+        name="r.rules", functions=registry)
+    (finding,) = ruleset.check(_declaration("a")).findings
+    assert "division by zero" in finding.message

@@ -163,8 +163,10 @@ def test_the_generators_cover_nulls_and_errors():
 
 @given(NUMBERS | MONEY | CONDITIONS | LISTS, DECLARATIONS)
 def test_remembering_invariant_work_changes_no_result(text: str, declaration: ProjectDeclaration):
-    """The hoisted closures (invariant subexpressions remembered, as in a loop's body) give the
-    interpreter's result, also when evaluated twice in one run."""
+    """Hoisting (invariant subexpressions wrapped in Memo, as in a loop's body) changes no
+    value: the hoisted tree, compiled as an expression on its own (where a Memo is computed in
+    place), gives the interpreter's result. The memo locals of a rule's run are tested in
+    tests/dsl/test_compiler.py."""
     from indicator_rules.dsl.hoister import hoist, new_slots
 
     node = _check(text)

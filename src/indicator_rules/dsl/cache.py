@@ -136,13 +136,16 @@ def code_of(source: str, filename: str) -> types.CodeType:
     digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
     digest.update(filename.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(source.encode("utf-8", "surrogatepass"))
+    key = digest.digest()
     path = folder / "code" / f"{digest.hexdigest()}.marshal"
     try:
-        code = marshal.loads(path.read_bytes())
+        data = path.read_bytes()
+        # the entry names its key: a file copied or renamed into the folder is not used
+        code = marshal.loads(data[len(key):]) if data.startswith(key) else None
     except (OSError, EOFError, ValueError, TypeError):
         code = None
-    if isinstance(code, types.CodeType):
+    if isinstance(code, types.CodeType) and code.co_filename == filename:
         return code
     code = compile(source, filename, "exec")
-    _write(path, marshal.dumps(code))
+    _write(path, key + marshal.dumps(code))
     return code

@@ -64,8 +64,8 @@ Compiled = Callable[[dict[str, Any]], Any]
 #: What a rule's function reports for each defect: the index of the failing ``require`` in the
 #: rule's steps (-1: a rule without ``require`` reports every match), the condition's value
 #: (false or null), the environment of the failure (the input environment plus the loop's names
-#: and the ``let`` s bound so far), the element's index in the loop and the element (None
-#: without a loop).
+#: and the ``let`` s bound so far, and under ``$budget`` the number of list visits the run had
+#: left), the element's index in the loop and the element (None without a loop).
 Failure = tuple[int, Any, dict[str, Any], int | None, Any]
 #: A rule's function: the failures in an environment, or None when a ``when`` did not hold
 #: (a rule without a loop only; a loop's ``when`` skips the element).
@@ -216,18 +216,16 @@ class _Writer:
         return name
 
     def spend(self, count: str) -> None:
-        # each run counts its visits in a local, from the budget's limit: the Budget in the
-        # environment is never changed, so one can serve every rule of a declaration
+        # a rule's run counts its visits in a local, from the budget's limit (the Budget in
+        # its environment is not changed, so one serves every rule of a declaration)
         budget = self.variable(BUDGET)
         if self.in_rule:
             self.emit(f"steps -= {count}")
             with self.block("if steps < 0:"):
                 self.emit(f"{budget}.exhausted()")
-        else:  # an expression on its own may have no budget: unbounded
+        else:  # an expression on its own spends from the budget it is given, if any
             with self.block(f"if {budget} is not None:"):
-                self.emit(f"steps -= {count}")
-                with self.block("if steps < 0:"):
-                    self.emit(f"{budget}.exhausted()")
+                self.emit(f"{budget}.spend({count})")
 
     def prologue(self) -> list[str]:
         lines = []
@@ -235,10 +233,8 @@ class _Writer:
             key = self.namespace.name(name, "_n")
             read = f"env.get({key})" if name == BUDGET and not self.in_rule else f"env[{key}]"
             lines.append(f"    {local} = {read}")
-            if name == BUDGET:
-                limit = f"{local}.limit" if self.in_rule else f"0 if {local} is None else " \
-                    f"{local}.limit"
-                lines.append(f"    steps = {limit}")
+            if name == BUDGET and self.in_rule:
+                lines.append(f"    steps = {local}.limit")
         lines += [f"    {memo} = _UNSET" for memo in sorted(self.memos)]
         return lines
 
@@ -270,7 +266,7 @@ class _Writer:
     def _read(self, node: c.Field, target: str) -> str:
         attribute = PLAIN_ATTRIBUTE.get(node.spec.get)
         if attribute is not None:
-            assert attribute.isidentifier(), attribute
+            _own(attribute.isidentifier(), attribute)
             return f"{target}.{attribute}"
         template = INLINE_READ.get(node.spec.get)
         if template is not None:
@@ -323,7 +319,7 @@ class _Writer:
         right = self.local(self.value(node.right))
         if node.operator == "/":  # division by zero is an EvaluationError
             return f"_arithmetic({self.constant('/')}, {left}, {right})"
-        assert node.operator in ("+", "-", "*"), node.operator  # the grammar's, not user text
+        _own(node.operator in ("+", "-", "*"), node.operator)  # the grammar's, not user text
         return self.unless_null((left, right), f"{left} {node.operator} {right}")
 
     def _default(self, node: c.Default) -> str:
@@ -334,13 +330,15 @@ class _Writer:
         return result
 
     def _compare(self, node: c.Compare) -> str:
+        if node.tolerance is not None:  # the tolerance first, as the interpreter does
+            tolerance = self.local(self.value(node.tolerance))
+            left = self.local(self.value(node.left))
+            right = self.local(self.value(node.right))
+            return f"_compare({self.constant(node.operator)}, {left}, {right}, {tolerance})"
         left = self.local(self.value(node.left))
         right = self.local(self.value(node.right))
-        if node.tolerance is not None:
-            tolerance = self.local(self.value(node.tolerance))
-            return f"_compare({self.constant(node.operator)}, {left}, {right}, {tolerance})"
         operator = node.operator  # one of the six the grammar knows: == != < <= > >=
-        assert operator in ("==", "!=", "<", "<=", ">", ">="), operator
+        _own(operator in ("==", "!=", "<", "<=", ">", ">="), operator)
         return self.unless_null((left, right), f"{left} {operator} {right}")
 
     def _is_null(self, node: c.IsNull) -> str:
@@ -454,6 +452,13 @@ class _Writer:
                 and collection.target.name == c.DECLARATION)
 
 
+def _own(ok: bool, what: str) -> None:
+    """Refuse to write into the source anything but this package's own words (an operator of
+    the grammar, a model attribute): a check that ``python -O`` keeps, unlike ``assert``."""
+    if not ok:
+        raise RuntimeError(f"internal error: {what!r} would be written into generated code")
+
+
 def _constant_members(node: c.In) -> frozenset[Any] | None:
     """The members of a constant list of texts (or numbers) without nulls, else None."""
     collection = node.collection
@@ -548,6 +553,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
     labelled, formatted values), compiled together."""
     namespace = _Namespace()
     writer = _Writer(namespace, in_rule=True)
+    writer.variable(BUDGET)  # every run counts its visits, and hands what is left to findings
     writer.emit("out = []")
     for name, node in plan.prelude:
         local = writer.temp("v")
@@ -576,6 +582,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
 
     def environment() -> str:
         names = dict(bound)
+        names[BUDGET] = "steps"  # the visits left: what a finding's parts may still spend
         entries = "".join(f"{writer.namespace.name(name, '_n')}: {local}, "
                           for name, local in names.items())
         return f"{{**env, {entries}}}"

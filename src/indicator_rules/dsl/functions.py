@@ -255,7 +255,7 @@ _ORGANISATION = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def organisations_in(text: str) -> tuple[str, ...]:
     """Organisation names mentioned in ``text`` (heuristic), in order, each once (remembered:
     the same names and values recur from form to form)."""
@@ -269,7 +269,7 @@ def organisations_in(text: str) -> tuple[str, ...]:
 _CUE_REACH = 6
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def organisations_cited(text: str, cues: tuple[str | None, ...]) -> tuple[str, ...]:
     """The organisations of :func:`organisations_in` that ``text`` cites — one of ``cues``
     (按照, 根据, 配合 …) stands within the six characters before the name — rather than speaks
@@ -465,17 +465,18 @@ def common_bigrams(first: str, second: str) -> tuple[str, ...]:
     the first, each once. Pieces with a digit are left out, so 100 and 2021 never make two texts
     look related. A crude keyword overlap for Chinese, which has no spaces between words:
     文体活动 and 丰富职工文体生活 share 文体."""
-    pieces = _bigrams(normalize_text(second))
-    return tuple(piece for piece in _bigrams(normalize_text(first)) if piece in pieces)
+    pieces = _bigrams(normalize_text(second))[1]
+    return tuple(piece for piece in _bigrams(normalize_text(first))[0] if piece in pieces)
 
 
-@functools.lru_cache(maxsize=65536)
-def _bigrams(text: str) -> dict[str, None]:
-    """The two-letter pieces of ``text`` without a digit, each once, in order (a dict used as
-    an ordered set; remembered, as a form's name and goal are compared with every row)."""
-    return dict.fromkeys(piece for piece in (text[index:index + 2]
-                                             for index in range(len(text) - 1))
-                         if piece.isalpha())
+@functools.lru_cache(maxsize=2048)  # a form's name and goal, met again on each of its rows
+def _bigrams(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The two-letter pieces of ``text`` without a digit, each once, in order, and as a set
+    (remembered, as a form's name and goal are compared with every row)."""
+    ordered = tuple(dict.fromkeys(piece for piece in (text[index:index + 2]
+                                                      for index in range(len(text) - 1))
+                                  if piece.isalpha()))
+    return ordered, frozenset(ordered)
 
 
 def builtin_functions() -> dict[str, Function]:

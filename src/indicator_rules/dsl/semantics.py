@@ -45,16 +45,17 @@ class Budget:
     """How many more list elements a rule may visit; running out is an :class:`EvaluationError`
     (a ``rule-error`` finding for that rule and declaration).
 
-    The reference interpreter spends from ``remaining``. Compiled code only reads ``limit``:
-    each run of a rule counts its own visits in a local variable (so one budget in the
-    environment serves every rule of a declaration) and calls :meth:`exhausted` when the count
-    passes the limit."""
+    The reference interpreter spends from ``remaining``. A compiled rule's run only reads
+    ``limit``: it counts its own visits in a local variable (so one budget in the environment
+    serves every rule of a declaration) and calls :meth:`exhausted` when the count passes the
+    limit. What the run had left goes on, as one budget, to the messages, evidence and
+    severities of its findings, which spend from ``remaining``."""
 
     __slots__ = ("limit", "remaining")
 
-    def __init__(self, steps: int = MAX_STEPS) -> None:
+    def __init__(self, steps: int = MAX_STEPS, remaining: int | None = None) -> None:
         self.limit = steps
-        self.remaining = steps
+        self.remaining = steps if remaining is None else remaining
 
     def spend(self, steps: int) -> None:
         """Count ``steps`` visits; raise when the budget is exhausted."""
