@@ -268,13 +268,16 @@ def _finding(rule: CompiledRule, declaration: Declaration, failure: Failure,
             shown = format_value(item, rule.loop_type)
         else:
             path = f"{rule.loop_path}[{index}]"
-            located: Any = item
-            for field_name in rule.at:
-                path += f".{field_name}"
-                located = getattr(located, field_name, None)
-            source = _source_of(located, _source_of(item, declaration.source))
+            source = _source_of(item, source)
+            if rule.at:
+                located: Any = item
+                for field_name in rule.at:
+                    path += f".{field_name}"
+                    located = getattr(located, field_name, None)
+                source = _source_of(located, source)
+    severity = rule.severity_in(env) if rule.severity_cases else rule.severity
     return Finding(
-        rule_id=rule.rule_id, severity=rule.severity_in(env), title=rule.title,
+        rule_id=rule.rule_id, severity=severity, title=rule.title,
         message=rule.message_in(env), declaration_id=declaration.id, path=path, source=source,
         evidence=rule.evidence(step, value, env), rule_source=rule.rule_source, item=shown,
     )
