@@ -53,54 +53,14 @@ _EVIDENCE_TEXT = 200
 
 def format_value(value: Any, value_type: DslType) -> str:
     """A value as a reviewer reads it: money ``80.00 万元``, percent ``95%``, null ``（空）``."""
-    if value is None:
-        return "（空）"
-    kind = value_type.kind
-    if kind is Kind.MONEY:
-        return f"{value:.2f} 万元"
-    if kind is Kind.PERCENT:
-        return f"{_plain(value)}%"
-    if kind is Kind.NUMBER:
-        return _plain(value)
-    if kind is Kind.BOOL:
-        return "是" if value else "否"
-    if kind is Kind.DATE and isinstance(value, datetime.date):
-        return value.isoformat()
-    if kind is Kind.LIST and value_type.item is not None:
-        shown = [format_value(item, value_type.item) for item in value[:_EVIDENCE_ITEMS]]
-        more = f" 等{len(value)}项" if len(value) > _EVIDENCE_ITEMS else ""
-        return "、".join(shown) + more if shown else "（无）"
-    if kind is Kind.RECORD:
-        name = getattr(value, "name", None) or getattr(value, "text", None)
-        return f"「{name}」" if name else str(value_type)
-    if isinstance(value, re.Pattern):
-        return str(value.pattern)
-    text = str(value)
-    return text if len(text) <= _EVIDENCE_TEXT else text[:_EVIDENCE_TEXT] + "…"
+    return formatter(value_type)(value)
 
 
+@functools.cache
 def formatter(value_type: DslType) -> Callable[[Any], str]:
-    """:func:`format_value` for values of one static type, chosen once when a rule compiles
-    (a finding formats its message and evidence with these)."""
+    """:func:`format_value` for values of one static type, chosen once per type (a compiled
+    rule's findings format their message and evidence with these)."""
     kind = value_type.kind
-
-    def money(value: Any) -> str:
-        return "（空）" if value is None else f"{value:.2f} 万元"
-
-    def number(value: Any) -> str:
-        return "（空）" if value is None else _plain(value)
-
-    def text(value: Any) -> str:
-        if value.__class__ is str:
-            return value if len(value) <= _EVIDENCE_TEXT else value[:_EVIDENCE_TEXT] + "…"
-        return format_value(value, value_type)
-
-    def percent(value: Any) -> str:
-        return "（空）" if value is None else f"{_plain(value)}%"
-
-    def general(value: Any) -> str:
-        return format_value(value, value_type)
-
     if kind is Kind.LIST and value_type.item is not None:
         item = formatter(value_type.item)
 
@@ -111,8 +71,48 @@ def formatter(value_type: DslType) -> Callable[[Any], str]:
             more = f" 等{len(value)}项" if len(value) > _EVIDENCE_ITEMS else ""
             return "、".join(shown) + more if shown else "（无）"
         return items
-    return {Kind.MONEY: money, Kind.NUMBER: number, Kind.TEXT: text,
-            Kind.PERCENT: percent}.get(kind, general)
+    if kind is Kind.RECORD:
+        def record(value: Any) -> str:
+            if value is None:
+                return "（空）"
+            name = getattr(value, "name", None) or getattr(value, "text", None)
+            return f"「{name}」" if name else str(value_type)
+        return record
+    return _FORMATTERS.get(kind, _text)
+
+
+def _money(value: Any) -> str:
+    return "（空）" if value is None else f"{value:.2f} 万元"
+
+
+def _percent(value: Any) -> str:
+    return "（空）" if value is None else f"{_plain(value)}%"
+
+
+def _number(value: Any) -> str:
+    return "（空）" if value is None else _plain(value)
+
+
+def _bool(value: Any) -> str:
+    return "（空）" if value is None else "是" if value else "否"
+
+
+def _date(value: Any) -> str:
+    return str(value.isoformat()) if isinstance(value, datetime.date) else _text(value)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "（空）"
+    text: str = value if value.__class__ is str else (
+        str(value.pattern) if isinstance(value, re.Pattern) else str(value))
+    return text if len(text) <= _EVIDENCE_TEXT else text[:_EVIDENCE_TEXT] + "…"
+
+
+_FORMATTERS: dict[Kind, Callable[[Any], str]] = {
+    Kind.MONEY: _money, Kind.PERCENT: _percent, Kind.NUMBER: _number, Kind.BOOL: _bool,
+    Kind.DATE: _date,
+}
 
 
 def _plain(number: Decimal) -> str:
@@ -327,11 +327,10 @@ def _check_one(rules: Sequence[CompiledRule], declaration: Declaration) -> _Tall
     # own visits against the budget's limit)
     env = {c.DECLARATION: declaration, CONTEXT: _context_of(declaration.money_unit),
            BUDGET: _BUDGET}
-    kind = declaration.kind
     tally = _Tally()
     findings = tally.findings
     for rule in rules:
-        if rule.applies_to is not None and rule.applies_to != kind:
+        if not rule.applies(declaration):
             tally.skipped += 1
             continue
         try:

@@ -7,7 +7,7 @@ unresolved names, so the compiler and the reference interpreter stay small.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, get_args
 
 import attrs
 
@@ -17,6 +17,7 @@ from indicator_rules.dsl.types import DslType, FieldSpec
 
 __all__ = [
     "DECLARATION",
+    "NODE_TYPES",
     "And",
     "Apply",
     "Arithmetic",
@@ -232,6 +233,8 @@ Node: TypeAlias = (
     Const | Var | Field | Apply | Negate | Arithmetic | Default | Compare | IsNull | In | Not
     | And | Or | Filter | Map | MakeList | Memo
 )
+#: Every kind of node, for code that handles each (the compiler, the hoister).
+NODE_TYPES: tuple[type, ...] = get_args(Node)
 
 
 @attrs.frozen(eq=False)

@@ -127,7 +127,7 @@ class _Namespace:
                     shapes = [self.shape(item) for item in part]
                     parts.append(tuple(shape for shape, _ in shapes))
                     free.update(*(names for _, names in shapes))
-                elif isinstance(part, _NODE_TYPES):
+                elif isinstance(part, c.Node):
                     shape, names = self.shape(part)
                     if isinstance(node, c.Filter | c.Map) and name != "collection":
                         names = tuple(n for n in names if n != node.element)
@@ -481,15 +481,11 @@ def _constant_members(node: c.In) -> frozenset[Any] | None:
 
 
 _TRIVIAL = (c.Const, c.Var, c.Memo, c.MakeList)
-_NODE_TYPES = (
-    c.Const, c.Var, c.Field, c.Apply, c.Negate, c.Arithmetic, c.Default, c.Compare, c.IsNull,
-    c.In, c.Not, c.And, c.Or, c.Filter, c.Map, c.MakeList, c.Memo,
-)
 #: the fields of each node that say what it computes (not its type, place or label)
 _KEY_FIELDS: dict[type, tuple[str, ...]] = {
     node_type: tuple(field.name for field in attrs.fields(node_type)
                      if field.name not in ("type", "span", "label"))
-    for node_type in _NODE_TYPES
+    for node_type in c.NODE_TYPES
 }
 
 _WRITERS: dict[type, Callable[[_Writer, Any], str]] = {

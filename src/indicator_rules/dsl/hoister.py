@@ -56,9 +56,7 @@ _NODE_FIELDS: dict[type, tuple[str, ...]] = {
     node_type: tuple(field.name for field in attrs.fields(node_type) if field.name not in (
         "type", "span", "label", "name", "spec", "project", "flatten", "operator", "negated",
         "substring", "element", "function", "slot", "value"))
-    for node_type in (c.Const, c.Var, c.Field, c.Apply, c.Negate, c.Arithmetic, c.Default,
-                      c.Compare, c.IsNull, c.In, c.Not, c.And, c.Or, c.Filter, c.Map,
-                      c.MakeList, c.Memo)
+    for node_type in c.NODE_TYPES
 }
 
 
