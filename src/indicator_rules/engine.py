@@ -27,10 +27,14 @@ from indicator_rules.dsl.checker import BATCH_LISTS
 from indicator_rules.dsl.compiler import (
     CONTEXT,
     Compiled,
+    CompiledParts,
     Failure,
+    Generated,
+    Resolve,
     RulePlan,
     RuleRun,
     compile_rule_function,
+    rebuild_rule_function,
 )
 from indicator_rules.dsl.hoister import hoist, new_slots
 from indicator_rules.dsl.semantics import BUDGET, MAX_STEPS, Budget
@@ -45,7 +49,8 @@ from indicator_rules.model import (
 )
 from indicator_rules.source import SourceRef
 
-__all__ = ["CompiledRule", "compile_rule", "format_value", "run_batch", "run_rules"]
+__all__ = ["CompiledRule", "RuleBlueprint", "compile_rule", "format_value", "rebuild_rule",
+           "run_batch", "run_rules"]
 
 _EVIDENCE_ITEMS = 5
 _EVIDENCE_TEXT = 200
@@ -145,6 +150,8 @@ class CompiledRule:
     shows: dict[int, Callable[[dict[str, Any]], tuple[tuple[str, str], ...]]]
     message_in: Callable[[dict[str, Any]], str]  # the message, placeholders filled from env
     severity_cases: tuple[tuple[Severity, Compiled], ...] = ()  # ``severity LEVEL when …``
+    #: what makes this rule again without its tree (the compiled-ruleset cache)
+    blueprint: RuleBlueprint | None = attrs.field(default=None, repr=False)
 
     @property
     def batch(self) -> bool:
@@ -171,6 +178,48 @@ class CompiledRule:
         return evidence + _UNDECIDED if value is None and step >= 0 else evidence
 
 
+@attrs.frozen(eq=False)
+class RuleBlueprint:
+    """A compiled rule as plain data: what :class:`CompiledRule` holds besides its functions,
+    and the generated code they are made from (:func:`rebuild_rule`). It pickles."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    applies_to: str | None
+    rule_source: str
+    at: tuple[str, ...]
+    loop_type: DslType | None
+    loop_path: str | None
+    evidence_steps: tuple[int, ...]  # the keys of CompiledRule.shows, in order
+    case_levels: tuple[Severity, ...]  # the severities of the ``severity … if`` cases
+    generated: Generated
+
+
+def _assemble(blueprint: RuleBlueprint, made: CompiledParts) -> CompiledRule:
+    return CompiledRule(
+        rule_id=blueprint.rule_id,
+        title=blueprint.title,
+        severity=blueprint.severity,
+        applies_to=blueprint.applies_to,
+        rule_source=blueprint.rule_source,
+        at=blueprint.at,
+        loop_type=blueprint.loop_type,
+        loop_path=blueprint.loop_path,
+        run=made.run,
+        shows=dict(zip(blueprint.evidence_steps, made.evidence, strict=True)),
+        message_in=made.message,
+        severity_cases=tuple(zip(blueprint.case_levels, made.expressions, strict=True)),
+        blueprint=blueprint,
+    )
+
+
+def rebuild_rule(blueprint: RuleBlueprint, resolve: Resolve) -> CompiledRule:
+    """The rule of ``blueprint`` made again (in another process, say): its generated code run
+    with each namespace value made from its recipe by ``resolve``."""
+    return _assemble(blueprint, rebuild_rule_function(blueprint.generated, resolve))
+
+
 def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False) -> CompiledRule:
     """Compile a checked rule with its severity; ``flat``: a ruleset re-mapped the severity, so
     the rule's ``severity … if`` cases no longer apply."""
@@ -194,20 +243,18 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         return hoist(expression, invariant, slots, repeated=loop is not None and not once)
 
     plan_steps: list[tuple[str, str, c.Node]] = []
-    lets: list[tuple[str, c.Node, Callable[[Any], str]]] = []  # bound so far, as evidence
-    evidence: dict[int, list[tuple[str, c.Node, Callable[[Any], str]]]] = {}
+    lets: list[tuple[str, c.Node]] = []  # bound so far, as evidence
+    evidence: dict[int, list[tuple[str, c.Node]]] = {}
     for number, step in enumerate(rule.steps):
         if isinstance(step, c.Bind):
             plan_steps.append(("let", step.name, hoisted(step.value)))
-            lets.append((step.name, c.Var(step.name, step.value.type, step.span),
-                         formatter(step.value.type)))
+            lets.append((step.name, c.Var(step.name, step.value.type, step.span)))
         elif isinstance(step, c.Guard):
             plan_steps.append(("when", "", hoisted(step.condition)))
         else:
             plan_steps.append(("require", "", hoisted(step.condition)))
-            shown = {label for label, _, _ in lets}
-            evidence[number] = [*lets, *((label, operand, formatter(operand.type))
-                                         for label, operand in step.operands
+            shown = {label for label, _ in lets}
+            evidence[number] = [*lets, *((label, operand) for label, operand in step.operands
                                          if label not in shown)]
     every_match = not evidence
     if every_match:
@@ -224,11 +271,9 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         reports_every_match=every_match,
         model_list=loop is not None and (loop.base_path is not None or loop.over_declarations),
     )
-    message = [part if isinstance(part, str) else (part, formatter(part.type))
-               for part in rule.message]
-    made = compile_rule_function(plan, message, [condition for _, condition in cases],
-                                 list(evidence.values()))
-    return CompiledRule(
+    made = compile_rule_function(plan, rule.message, [condition for _, condition in cases],
+                                 list(evidence.values()), format=formatter)
+    blueprint = RuleBlueprint(
         rule_id=node.rule_id,
         title=node.title,
         severity=severity,
@@ -237,12 +282,11 @@ def compile_rule(rule: c.CheckedRule, severity: Severity, *, flat: bool = False)
         at=rule.at,
         loop_type=(loop.base.type.item or loop.base.type) if loop else None,
         loop_path=loop.base_path if loop else None,
-        run=made.run,
-        shows=dict(zip(evidence, made.evidence, strict=True)),
-        message_in=made.message,
-        severity_cases=tuple((Severity.parse(level), condition) for (level, _), condition
-                             in zip(cases, made.expressions, strict=True)),
+        evidence_steps=tuple(evidence),
+        case_levels=tuple(Severity.parse(level) for level, _ in cases),
+        generated=made.generated,
     )
+    return _assemble(blueprint, made)
 
 
 def _source_of(obj: Any, fallback: SourceRef | None) -> SourceRef | None:

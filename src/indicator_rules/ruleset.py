@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import pickle
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
@@ -22,16 +23,25 @@ import attrs
 import yaml
 
 from indicator_rules.dsl import nodes as n
-from indicator_rules.dsl.cache import parsed
+from indicator_rules.dsl.cache import package_fingerprint, parsed, read_entry, write_entry
 from indicator_rules.dsl.checker import Checker, ParamValue
-from indicator_rules.dsl.compiler import CONTEXT
+from indicator_rules.dsl.compiler import CONTEXT, Recipe, Resolve
 from indicator_rules.dsl.functions import ENTRY_POINT_GROUP as FUNCTIONS_GROUP
 from indicator_rules.dsl.functions import FunctionRegistry, plugin_entry_points
 from indicator_rules.dsl.grammar import parse_ruleset
 from indicator_rules.dsl.interpreter import evaluate
 from indicator_rules.dsl.semantics import EvaluationError
 from indicator_rules.dsl.types import RECORDS, TEXT, Kind, RuntimeContext, list_of
-from indicator_rules.engine import CompiledRule, compile_rule, format_value, run_batch, run_rules
+from indicator_rules.engine import (
+    CompiledRule,
+    RuleBlueprint,
+    compile_rule,
+    format_value,
+    formatter,
+    rebuild_rule,
+    run_batch,
+    run_rules,
+)
 from indicator_rules.errors import (
     DeclarationError,
     RulesetCompositionError,
@@ -56,6 +66,8 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "indicator_rules.rulesets"
+#: A ruleset's name, title, version, source and file.
+_Header = tuple[str, str, str, str, str]
 #: Most rules in one composed ruleset, and biggest ruleset file, accepted.
 MAX_RULES = 2000
 MAX_FILE_BYTES = 1_000_000
@@ -128,25 +140,39 @@ class _Composition:
 class Ruleset:
     """A composed, checked and compiled ruleset. Build it with :func:`load_ruleset`."""
 
-    def __init__(self, node: n.RulesetNode, composition: _Composition,
-                 compiled: tuple[CompiledRule, ...], functions: FunctionRegistry) -> None:
-        self.name = node.name or Path(node.span.file).stem
-        self.title = node.title
-        self.version = node.version
-        self.source = node.source
-        self.file = node.span.file
-        self.rules: tuple[RuleInfo, ...] = tuple(composition.rules.values())
+    def __init__(self, header: _Header, params: Mapping[str, tuple[ParamValue, str, str]],
+                 compiled: tuple[CompiledRule, ...], functions: FunctionRegistry,
+                 sources: Mapping[str, str], rules: tuple[RuleInfo, ...] | None) -> None:
+        self.name, self.title, self.version, self.source, self.file = header
         self.params: dict[str, ParamInfo] = {
             name: ParamInfo(name, value.value, str(value.type), doc, origin)
-            for name, (value, doc, origin) in composition.params.items()
+            for name, (value, doc, origin) in params.items()
         }
         self.compiled = compiled
         #: how to load this ruleset again (the path of its file), for worker processes; None
         #: when it was built from text in memory or with a registry of one's own
         self.reference: str | None = None
         self._functions = functions
-        self._sources = composition.sources
-        self._param_values = {name: value for name, (value, _, _) in composition.params.items()}
+        self._sources = dict(sources)
+        self._param_values = {name: value for name, (value, _, _) in params.items()}
+        self._rules = rules
+
+    @property
+    def rules(self) -> tuple[RuleInfo, ...]:
+        """Every rule of the composed ruleset, disabled ones too, with where each came from.
+
+        A ruleset loaded from the compiled-ruleset cache composes these (from the cached parse
+        trees of its files, as they were when it was compiled) the first time they are asked
+        for: checking declarations never needs them.
+        """
+        if self._rules is None:
+            path = Path(self.file)
+            _node, composition = _compose(path, self._sources[self.file], self._functions,
+                                          (path.resolve(),), self._sources)
+            if composition.errors:  # the same texts composed without error when compiled
+                raise RulesetLoadError(composition.errors)
+            self._rules = tuple(composition.rules.values())
+        return self._rules
 
     @property
     def has_batch_rules(self) -> bool:
@@ -341,8 +367,10 @@ _FIELD_NAMES = frozenset(
 )
 
 
-def _compose(path: Path, text: str, functions: FunctionRegistry,
-             chain: tuple[Path, ...]) -> tuple[n.RulesetNode, _Composition]:
+def _compose(path: Path, text: str, functions: FunctionRegistry, chain: tuple[Path, ...],
+             texts: Mapping[str, str] | None = None) -> tuple[n.RulesetNode, _Composition]:
+    """Parse and compose the ruleset ``text`` of ``path`` with what it extends (read from
+    disk, or from ``texts`` by file name when given)."""
     if len(text.encode()) > MAX_FILE_BYTES:
         raise RulesetLoadError([RulesetError(
             f"{path}: ruleset too large ({len(text.encode())} bytes; at most {MAX_FILE_BYTES})")])
@@ -364,8 +392,10 @@ def _compose(path: Path, text: str, functions: FunctionRegistry,
                 RulesetCompositionError, f"ruleset {reference!r} extends itself (a cycle)", span,
                 composition.sources))
             continue
-        _parent_node, parent = _compose(parent_path, _read(parent_path), functions,
-                                        (*chain, parent_path.resolve()))
+        known_text = texts.get(str(parent_path)) if texts is not None else None
+        _parent_node, parent = _compose(
+            parent_path, _read(parent_path) if known_text is None else known_text, functions,
+            (*chain, parent_path.resolve()), texts)
         composition.sources |= parent.sources
         composition.errors += parent.errors
         for name, param in parent.params.items():
@@ -491,7 +521,114 @@ def _finish(node: n.RulesetNode, composition: _Composition,
     errors = composition.errors + checker.errors
     if errors:
         raise RulesetLoadError(errors)
-    return Ruleset(node, composition, tuple(compiled), functions)
+    header = (node.name or Path(node.span.file).stem, node.title, node.version, node.source,
+              node.span.file)
+    return Ruleset(header, composition.params, tuple(compiled), functions, composition.sources,
+                   tuple(composition.rules.values()))
+
+
+# --- the compiled-ruleset cache ----------------------------------------------------------
+#
+# A ruleset loaded by name or path with the installed functions is kept on disk, compiled:
+# its header, params, the texts of its files, and each rule's blueprint (the generated
+# source, its code, and how to make every value that code refers to). A later process checks
+# that the files still hold those texts and makes the rules again from the blueprints, without
+# parsing, checking or generating anything (see docs/performance.md). The key covers the
+# ruleset's path, the installed plugins and the package's code (dsl.cache.package_fingerprint).
+
+_COMPILED = "compiled"  # the kind of cache entry
+_COMPILED_VERSION = "1"  # bump when the entry's layout changes
+
+
+@attrs.frozen
+class _CompiledEntry:
+    header: _Header
+    params: dict[str, tuple[ParamValue, str, str]]
+    texts: dict[str, str]
+    blueprints: tuple[RuleBlueprint, ...]
+
+
+def _compiled_key(path: Path, plugins: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for part in (_COMPILED_VERSION, package_fingerprint(), str(path.resolve()), *plugins):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _resolver(functions: FunctionRegistry) -> Resolve:
+    """Makes the values of a blueprint's recipes with ``functions`` (see dsl/compiler.py)."""
+
+    def resolve(recipe: Recipe) -> Any:
+        kind = recipe[0]
+        if kind == "function":
+            function = functions.get(recipe[1])
+            if function is None:
+                raise KeyError(f"no function {recipe[1]!r}")
+            return function.implementation
+        if kind == "field":
+            return RECORDS[recipe[1]].fields[recipe[2]].get
+        if kind == "format":
+            return formatter(recipe[1])
+        raise ValueError(f"unknown recipe {kind!r}")
+
+    return resolve
+
+
+def _remade_exactly(ruleset: Ruleset, resolve: Resolve) -> bool:
+    """Whether every recipe of every rule makes the very value the rule was compiled with
+    (and no plain value is a function that would pickle by reference): only then is the rule
+    made again from its blueprint the same rule."""
+    for rule in ruleset.compiled:
+        if rule.blueprint is None:
+            return False
+        scope = rule.run.__globals__
+        for name, recipe in rule.blueprint.generated.recipes.items():
+            try:
+                value = recipe[1] if recipe[0] == "value" else resolve(recipe)
+            except (KeyError, ValueError):
+                return False
+            if value is not scope[name] or (recipe[0] == "value" and callable(value)):
+                return False
+    return True
+
+
+def _save_compiled(key: str, ruleset: Ruleset) -> None:
+    if not _remade_exactly(ruleset, _resolver(ruleset._functions)):
+        return
+    entry = _CompiledEntry(
+        (ruleset.name, ruleset.title, ruleset.version, ruleset.source, ruleset.file),
+        {name: (value, ruleset.params[name].doc, ruleset.params[name].origin)
+         for name, value in ruleset._param_values.items()},
+        ruleset._sources,
+        tuple(rule.blueprint for rule in ruleset.compiled if rule.blueprint is not None),
+    )
+    try:
+        data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return  # a value that does not pickle: this ruleset is compiled in each process
+    write_entry(_COMPILED, key, data)
+
+
+def _load_compiled(key: str) -> Ruleset | None:
+    """The ruleset cached under ``key``, if its files still hold the texts it was compiled
+    from; None otherwise (or when the entry cannot be read: it is then compiled again)."""
+    data = read_entry(_COMPILED, key)
+    if data is None:
+        return None
+    try:
+        entry = pickle.loads(data)  # our own entry, written by _save_compiled
+        if not isinstance(entry, _CompiledEntry):
+            return None
+        for file, text in entry.texts.items():
+            if _read(Path(file)) != text:
+                return None
+        functions = FunctionRegistry.with_plugins()
+        resolve = _resolver(functions)
+        compiled = tuple(rebuild_rule(blueprint, resolve) for blueprint in entry.blueprints)
+    except (RulesetLoadError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, KeyError, TypeError, ValueError, RecursionError):
+        return None
+    return Ruleset(entry.header, entry.params, compiled, functions, entry.texts, None)
 
 
 #: Rulesets loaded with the installed functions, by file and plugins: the files' digests
@@ -501,11 +638,13 @@ _PLUGINS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _plugin_signature() -> tuple[str, ...]:
-    """The installed plugins (rulesets and functions), per ``sys.path`` (where they come from)."""
+    """The installed plugins (rulesets and functions) and the versions of their distributions,
+    per ``sys.path`` (where they come from)."""
     key = tuple(sys.path)
     if key not in _PLUGINS:
         _PLUGINS[key] = tuple(sorted(
-            f"{group}:{point.name}={point.value}"
+            f"{group}:{point.name}={point.value} "
+            f"({getattr(point.dist, 'name', '')} {getattr(point.dist, 'version', '')})"
             for group in (ENTRY_POINT_GROUP, FUNCTIONS_GROUP)
             for point in plugin_entry_points(group)))
     return _PLUGINS[key]
@@ -535,15 +674,20 @@ def load_ruleset(name_or_path: str | Path, *,
             hint=f"built-in rulesets: {known}; or give the path of a .rules file")])
     key = (str(path.resolve()), _plugin_signature()) if functions is None else None
     if key is not None and key in _LOADED:
-        digests, ruleset = _LOADED[key]
+        digests, remembered = _LOADED[key]
         if all(_digest(file) == digest for file, digest in digests):
-            return ruleset
-    registry = functions if functions is not None else FunctionRegistry.with_plugins()
-    node, composition = _compose(path, _read(path), registry, (path.resolve(),))
-    ruleset = _finish(node, composition, registry)
+            return remembered
+    disk_key = _compiled_key(path, key[1]) if key is not None else None
+    ruleset = _load_compiled(disk_key) if disk_key is not None else None
+    if ruleset is None:
+        registry = functions if functions is not None else FunctionRegistry.with_plugins()
+        node, composition = _compose(path, _read(path), registry, (path.resolve(),))
+        ruleset = _finish(node, composition, registry)
+        if disk_key is not None:
+            _save_compiled(disk_key, ruleset)
     if key is not None:
         ruleset.reference = str(path.resolve())
-        _LOADED[key] = (tuple((file, _digest(file)) for file in composition.sources), ruleset)
+        _LOADED[key] = (tuple((file, _digest(file)) for file in ruleset._sources), ruleset)
     return ruleset
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,163 @@ def test_a_ruleset_with_its_own_functions_is_not_shared(tmp_path: Path):
     path.write_text(TEXT, "utf-8")
     assert load_ruleset(path, functions=FunctionRegistry()) is not load_ruleset(
         path, functions=FunctionRegistry())
+
+
+# --- the compiled-ruleset cache (ruleset.py): a new process makes the rules from blueprints
+
+
+CHILD = '''ruleset "mine"
+extends "mof-2021"
+
+param min_satisfaction = 90%
+severity V02 error
+disable S07 because "本局不限制指标个数"
+
+rule X90 own-rule "联系人电话为空"
+  severity warning
+  applies to project
+  let phone = contact.phone ?? ""
+  require not blank(phone)
+  message "联系人电话为空（{phone}）"
+'''
+
+
+def _new_process() -> None:
+    """Forget what this process loaded, as a new process would start."""
+    from indicator_rules import ruleset
+
+    ruleset._LOADED.clear()
+    cache.clear_memory()
+
+
+def _child(tmp_path: Path) -> Path:
+    path = tmp_path / "mine.rules"
+    path.write_text(CHILD, "utf-8")
+    return path
+
+
+def _findings(ruleset, declarations) -> list[tuple[object, ...]]:
+    return [(f.rule_id, f.path, f.severity.name, f.message, f.evidence)
+            for report in ruleset.check_batch(declarations) for f in report.findings]
+
+
+def _corpus() -> list[Any]:
+    from benchmarks.corpus import declarations
+
+    return list(declarations(60, seed=7))
+
+
+def test_a_new_process_makes_the_rules_from_the_cache_without_parsing(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from indicator_rules import load_ruleset
+    from indicator_rules import ruleset as module
+
+    path = _child(tmp_path)
+    fresh = load_ruleset(path)
+    assert len(list((folder / "compiled").iterdir())) == 1
+    _new_process()
+    composed: list[str] = []
+    real_compose = module._compose
+    def compose(*arguments: Any, **options: Any) -> Any:
+        composed.append(str(arguments[0]))
+        return real_compose(*arguments, **options)
+
+    monkeypatch.setattr(module, "_compose", compose)
+    cached = load_ruleset(path)
+    assert cached is not fresh
+    assert composed == []  # nothing parsed, checked or generated
+    assert [r.rule_id for r in cached.compiled] == [r.rule_id for r in fresh.compiled]
+    assert (cached.name, cached.title, cached.version, cached.file, cached.reference) == (
+        fresh.name, fresh.title, fresh.version, fresh.file, fresh.reference)
+    assert cached.params == fresh.params
+    corpus = _corpus()
+    assert _findings(cached, corpus) == _findings(fresh, corpus)
+    assert any(rule_id == "X90" for rule_id, *_ in _findings(cached, corpus))
+    # what only documentation needs is composed when first asked for, from the cached texts
+    assert [(i.rule_id, i.origin, i.severity, i.disabled) for i in cached.rules] == [
+        (i.rule_id, i.origin, i.severity, i.disabled) for i in fresh.rules]
+    assert composed[0] == str(path)
+    assert len(composed) == 2  # the file and the one it extends
+    assert cached.rule_text("X90") == fresh.rule_text("X90")
+    assert cached.explain() == fresh.explain()
+
+
+def test_a_changed_file_misses_the_compiled_cache(folder: Path, tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    path = _child(tmp_path)
+    load_ruleset(path)
+    _new_process()
+    path.write_text(CHILD.replace("severity V02 error", "severity V02 info"), "utf-8")
+    edited = load_ruleset(path)
+    assert edited.rule("V02").severity.name == "INFO"
+    assert next(r for r in edited.compiled if r.rule_id == "V02").severity.name == "INFO"
+    _new_process()  # and the edited ruleset is cached in its turn
+    assert next(r for r in load_ruleset(path).compiled
+                if r.rule_id == "V02").severity.name == "INFO"
+
+
+def test_a_damaged_or_foreign_compiled_entry_is_ignored(folder: Path, tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    path = _child(tmp_path)
+    fresh = load_ruleset(path)
+    (entry,) = (folder / "compiled").iterdir()
+    good = entry.read_bytes()
+    corpus = _corpus()
+    for damaged in (b"not a pickle", good[:len(good) // 2], b"0" * 64 + good[64:]):
+        entry.write_bytes(damaged)
+        _new_process()
+        assert _findings(load_ruleset(path), corpus) == _findings(fresh, corpus)
+    (tmp_path / "other").mkdir()
+    load_ruleset(_child(tmp_path / "other"))
+    entries = sorted((folder / "compiled").iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    assert len(entries) == 2
+    entries[0].write_bytes(entries[1].read_bytes())  # another ruleset's entry, renamed
+    _new_process()
+    assert _findings(load_ruleset(path), corpus) == _findings(fresh, corpus)
+
+
+def test_no_compiled_entry_without_the_disk_cache_or_with_own_functions(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from indicator_rules import FunctionRegistry, load_ruleset
+
+    path = _child(tmp_path)
+    load_ruleset(path, functions=FunctionRegistry())
+    assert not (folder / "compiled").exists()
+    monkeypatch.setenv("INDICATOR_RULES_CACHE", "0")
+    _new_process()
+    load_ruleset(path)
+    assert not (folder / "compiled").exists()
+
+
+def test_a_rule_whose_values_cannot_be_made_again_is_not_cached(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from indicator_rules import load_ruleset
+    from indicator_rules import ruleset as module
+
+    real = module._resolver
+
+    def wrong(functions):
+        resolve = real(functions)
+        return lambda recipe: (lambda text: text) if recipe[0] == "function" else resolve(
+            recipe)
+
+    monkeypatch.setattr(module, "_resolver", wrong)
+    load_ruleset(_child(tmp_path))
+    assert not (folder / "compiled").exists() or not list((folder / "compiled").iterdir())
+
+
+def test_a_rule_made_from_the_cache_shows_its_source_in_tracebacks(folder: Path, tmp_path: Path):
+    import linecache
+
+    from indicator_rules import load_ruleset
+
+    path = _child(tmp_path)
+    load_ruleset(path)
+    _new_process()
+    linecache.clearcache()
+    rule = next(r for r in load_ruleset(path).compiled if r.rule_id == "X90")
+    filename = rule.run.__code__.co_filename
+    assert "X90" in filename
+    assert linecache.getline(filename, 1).startswith("def rule(env):")

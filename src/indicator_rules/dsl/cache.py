@@ -1,10 +1,14 @@
 """Parsed rulesets remembered by their content, so that loading a ruleset again is cheap.
 
 Parsing is the slow part of loading (about a second for the 1,000-line baseline); checking and
-compiling the tree take a few tens of milliseconds. :func:`parsed` keeps the syntax tree of each
+compiling the tree take a few hundred milliseconds. :func:`parsed` keeps the syntax tree of each
 (file name, text) it has parsed — in this process, and in a cache folder on disk so that the next
-process finds it too. The key is a SHA-256 of the file name, the text and the versions of this
-package and of pyparsing, so an edited file or an upgrade simply misses the cache.
+process finds it too. The key is a SHA-256 of the file name, the text and
+:func:`package_fingerprint` (this package's and pyparsing's versions and its modules' sizes and
+times), so an edited file, an edited checkout or an upgrade simply misses the cache.
+:func:`code_of` keeps the code compiled from generated source; :func:`read_entry` and
+:func:`write_entry` store other entries by key (the compiled rulesets of
+:mod:`indicator_rules.ruleset`).
 
 The disk cache holds our own syntax trees pickled, in the user's cache folder
 (``$INDICATOR_RULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/indicator_rules``, else
@@ -16,6 +20,7 @@ is ignored (and rebuilt), never an error.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import marshal
@@ -31,7 +36,8 @@ import pyparsing
 
 from indicator_rules.dsl import nodes as n
 
-__all__ = ["cache_directory", "clear_memory", "code_of", "parsed"]
+__all__ = ["cache_directory", "clear_memory", "code_of", "package_fingerprint", "parsed",
+           "read_entry", "write_entry"]
 
 _VERSION = "1"  # bump when the syntax tree's classes change shape
 _MEMORY: OrderedDict[str, n.RulesetNode] = OrderedDict()
@@ -49,11 +55,30 @@ def cache_directory() -> Path | None:
     return Path(base) / "indicator_rules"
 
 
-def _key(file: str, text: str) -> str:
+@functools.cache
+def package_fingerprint() -> str:
+    """What changes with this package's code: its version, pyparsing's, this interpreter's
+    bytecode magic number, and the size and modification time of each of the package's
+    modules (so an edited checkout or a reinstall misses the caches, even without a new
+    version number). Computed once per process."""
     from indicator_rules import __version__
 
     digest = hashlib.sha256()
-    for part in (_VERSION, __version__, pyparsing.__version__, file, text):
+    for part in (_VERSION, __version__, pyparsing.__version__):
+        digest.update(part.encode() + b"\0")
+    digest.update(importlib.util.MAGIC_NUMBER)
+    package = Path(__file__).resolve().parent.parent
+    for module in sorted(package.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            status = module.stat()
+            digest.update(f"{module.relative_to(package)}:{status.st_size}:"
+                          f"{status.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _key(file: str, text: str) -> str:
+    digest = hashlib.sha256()
+    for part in (package_fingerprint(), file, text):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
 
@@ -149,3 +174,30 @@ def code_of(source: str, filename: str) -> types.CodeType:
     code = compile(source, filename, "exec")
     _write(path, key + marshal.dumps(code))
     return code
+
+
+def _entry_path(kind: str, key: str) -> Path | None:
+    folder = cache_directory()
+    return None if folder is None else folder / kind / f"{key}.pickle"
+
+
+def read_entry(kind: str, key: str) -> bytes | None:
+    """The bytes stored under ``key`` (a hex digest) among the entries of ``kind``, or None
+    (no such entry, the disk cache off or unreadable). The entry starts with its key: a file
+    copied or renamed into the folder is not used."""
+    path = _entry_path(kind, key)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    mark = key.encode() + b"\0"
+    return data[len(mark):] if data.startswith(mark) else None
+
+
+def write_entry(kind: str, key: str, data: bytes) -> None:
+    """Store ``data`` under ``key`` (atomically; a disk that refuses costs only the work)."""
+    path = _entry_path(kind, key)
+    if path is not None:
+        _write(path, key.encode() + b"\0" + data)

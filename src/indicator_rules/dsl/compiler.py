@@ -28,6 +28,8 @@ import contextlib
 import hashlib
 import itertools
 import linecache
+import marshal
+import types
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any
 
@@ -42,7 +44,7 @@ from indicator_rules.dsl.semantics import (
     contains,
     negation,
 )
-from indicator_rules.dsl.types import INLINE_READ, PLAIN_ATTRIBUTE, Kind
+from indicator_rules.dsl.types import INLINE_READ, PLAIN_ATTRIBUTE, DslType, Kind
 
 __all__ = [
     "CONTEXT",
@@ -50,11 +52,16 @@ __all__ = [
     "CompiledParts",
     "Evidence",
     "Failure",
+    "Format",
+    "Generated",
     "Message",
+    "Recipe",
+    "Resolve",
     "RulePlan",
     "RuleRun",
     "compile_node",
     "compile_rule_function",
+    "rebuild_rule_function",
 ]
 
 #: The variable holding the :class:`~indicator_rules.dsl.types.RuntimeContext`.
@@ -93,16 +100,34 @@ class RulePlan:
     model_list: bool = False  # the loop runs over a list field of the model: no null elements
 
 
+#: How a value the generated code refers to is made again in another process (see
+#: :func:`rebuild_rule_function`): ``("value", v)`` is ``v`` itself (a text, a number, a
+#: compiled regex …, pickled), ``("function", name)`` the implementation of the registry's
+#: function ``name``, ``("field", record, name)`` the getter of a record's field, and
+#: ``("format", type)`` the formatter of a static type.
+Recipe = tuple[Any, ...]
+#: Makes the value of a recipe (given by whoever compiles: it knows the registry).
+Resolve = Callable[[Recipe], Any]
+
+
+def _base_namespace() -> dict[str, Any]:
+    """What every generated function's namespace holds: the semantics' helpers and the only
+    builtins generated code may use."""
+    return {
+        "_UNSET": _UNSET, "_arithmetic": arithmetic, "_compare": compare,
+        "_contains": contains, "_negation": negation, "__builtins__": {
+            "tuple": tuple, "len": len, "enumerate": enumerate,
+        },
+    }
+
+
 class _Namespace:
-    """The values generated code refers to, each under a made-up name."""
+    """The values generated code refers to, each under a made-up name, and how each is made
+    again (its recipe)."""
 
     def __init__(self) -> None:
-        self.values: dict[str, Any] = {
-            "_UNSET": _UNSET, "_arithmetic": arithmetic, "_compare": compare,
-            "_contains": contains, "_negation": negation, "__builtins__": {
-                "tuple": tuple, "len": len, "enumerate": enumerate,
-            },
-        }
+        self.values: dict[str, Any] = _base_namespace()
+        self.recipes: dict[str, Recipe] = {}
         self._by_id: dict[int, str] = {}
         self._shapes: dict[int, tuple[c.Node, tuple[Hashable, tuple[str, ...]]]] = {}
 
@@ -143,13 +168,15 @@ class _Namespace:
         self._shapes[id(node)] = (node, found)  # the node is kept, so its id stays unique
         return found
 
-    def name(self, value: Any, prefix: str = "_k") -> str:
-        """The name of ``value`` in generated code (one name per object)."""
+    def name(self, value: Any, prefix: str = "_k", recipe: Recipe | None = None) -> str:
+        """The name of ``value`` in generated code (one name per object); ``recipe``: how it
+        is made again, when it is not a plain value."""
         found = self._by_id.get(id(value))
         if found is not None:
             return found
         name = f"{prefix}{len(self._by_id)}"
         self.values[name] = value  # also keeps the object, so its id stays unique
+        self.recipes[name] = ("value", value) if recipe is None else recipe
         self._by_id[id(value)] = name
         return name
 
@@ -271,7 +298,9 @@ class _Writer:
         template = INLINE_READ.get(node.spec.get)
         if template is not None:
             return template.format(obj=target, context=self.variable(CONTEXT))
-        getter = self.namespace.name(node.spec.get, "_g")
+        owner = node.target.type.item if node.project else node.target.type
+        getter = self.namespace.name(node.spec.get, "_g",
+                                     ("field", owner and owner.record, node.name))
         return f"{getter}({target}, {self.variable(CONTEXT)})"
 
     def _field(self, node: c.Field) -> str:
@@ -294,7 +323,8 @@ class _Writer:
         return result
 
     def _apply(self, node: c.Apply) -> str:
-        function = self.namespace.name(node.function.implementation, "_f")
+        function = self.namespace.name(node.function.implementation, "_f",
+                                       ("function", node.function.name))
         arguments = [self.local(self.value(argument)) for argument in node.arguments]
         call = f"{function}({', '.join(arguments)})"
         if node.function.null_safe:
@@ -498,9 +528,23 @@ _WRITERS: dict[type, Callable[[_Writer, Any], str]] = {
 }
 
 
-def _build(label: str, functions: Sequence[tuple[str, _Writer]],
-           namespace: _Namespace) -> list[Callable[..., Any]]:
-    """Compile the generated functions (one source, one ``compile``) and return them."""
+@attrs.frozen(eq=False)
+class Generated:
+    """The generated functions of one rule (or expression): their source, its compiled code
+    (``marshal`` bytes), the functions' names in order, and the recipe of every value of
+    their namespace — all that is needed to make the functions again without the tree
+    (:func:`rebuild_rule_function`)."""
+
+    filename: str
+    source: str
+    code: bytes
+    names: tuple[str, ...]
+    recipes: dict[str, Recipe]
+
+
+def _generate(label: str, functions: Sequence[tuple[str, _Writer]],
+              namespace: _Namespace) -> tuple[Generated, types.CodeType]:
+    """The source of the generated functions (one source, one ``compile``), and its code."""
     lines: list[str] = []
     for name, writer in functions:
         body = writer.prologue() + writer.lines
@@ -508,11 +552,20 @@ def _build(label: str, functions: Sequence[tuple[str, _Writer]],
     source = "\n".join(lines)
     digest = hashlib.sha256(source.encode()).hexdigest()[:12]
     filename = f"<indicator_rules {label} {digest}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     code = code_of(source, filename)  # compiled once, then from the cache
-    scope = dict(namespace.values)
-    exec(code, scope)  # our own source from the templates above; no ruleset text in it
-    return [scope[name] for name, _ in functions]
+    names = tuple(name for name, _ in functions)
+    return Generated(filename, source, marshal.dumps(code), names, dict(namespace.recipes)), code
+
+
+def _instantiate(generated: Generated, values: dict[str, Any],
+                 code: types.CodeType | None = None) -> list[Callable[..., Any]]:
+    """The functions of ``generated``, their namespace holding ``values``."""
+    source = generated.source
+    linecache.cache[generated.filename] = (len(source), None, source.splitlines(True),
+                                           generated.filename)
+    scope = {**values, **_base_namespace()}
+    exec(code or marshal.loads(generated.code), scope)  # our own source; no ruleset text in it
+    return [scope[name] for name in generated.names]
 
 
 def compile_node(node: c.Node, label: str = "expression") -> Compiled:
@@ -521,32 +574,39 @@ def compile_node(node: c.Node, label: str = "expression") -> Compiled:
     namespace = _Namespace()
     writer = _Writer(namespace, in_rule=False)
     writer.emit(f"return {writer.value(node)}")
-    (function,) = _build(label, [("expression", writer)], namespace)
+    generated, code = _generate(label, [("expression", writer)], namespace)
+    (function,) = _instantiate(generated, namespace.values, code)
     return function
 
 
-Message = Sequence[str | tuple[c.Node, Callable[[Any], str]]]
-#: What a finding shows: (label, expression, how its value is formatted) for each line.
-Evidence = Sequence[tuple[str, c.Node, Callable[[Any], str]]]
+#: A message: texts, and expressions whose values are formatted in.
+Message = Sequence[str | c.Node]
+#: What a finding shows: (label, expression) for each line, the value formatted.
+Evidence = Sequence[tuple[str, c.Node]]
+#: The formatter of values of one static type.
+Format = Callable[[DslType], Callable[[Any], str]]
 
 
 @attrs.frozen(eq=False)
 class CompiledParts:
-    """What :func:`compile_rule_function` makes of a rule."""
+    """What :func:`compile_rule_function` makes of a rule; ``generated`` makes it again
+    (:func:`rebuild_rule_function`)."""
 
     run: RuleRun
     message: Callable[[dict[str, Any]], str]
     expressions: tuple[Compiled, ...]
     evidence: tuple[Callable[[dict[str, Any]], tuple[tuple[str, str], ...]], ...]
+    generated: Generated
 
 
 def compile_rule_function(plan: RulePlan, message: Message = (),
                           expressions: Sequence[c.Node] = (),
-                          evidence: Sequence[Evidence] = ()) -> CompiledParts:
+                          evidence: Sequence[Evidence] = (), *,
+                          format: Format) -> CompiledParts:
     """The function running a rule over one environment, the function making its message
-    (texts and placeholders, each placeholder formatted by its function), a function for each
-    of ``expressions`` (the severity conditions) and one for each of ``evidence`` (a finding's
-    labelled, formatted values), compiled together."""
+    (texts and placeholders, each placeholder's value formatted by ``format`` of its type), a
+    function for each of ``expressions`` (the severity conditions) and one for each of
+    ``evidence`` (a finding's labelled, formatted values), compiled together."""
     namespace = _Namespace()
     writer = _Writer(namespace, in_rule=True)
     writer.variable(BUDGET)  # every run counts its visits, and hands what is left to findings
@@ -602,14 +662,14 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
     if plan.loop_base is not None:
         loop.__exit__(None, None, None)
     writer.emit("return out")
+
+    def formatted(shown: _Writer, node: c.Node) -> str:
+        show = namespace.name(format(node.type), "_f", ("format", node.type))
+        return f"{show}({shown.value(node)})"
+
     text = _Writer(namespace, in_rule=False)
-    pieces = []
-    for piece in message:
-        if isinstance(piece, str):
-            pieces.append(text.constant(piece))
-        else:
-            node, format_value = piece
-            pieces.append(f"{namespace.name(format_value, '_f')}({text.value(node)})")
+    pieces = [text.constant(piece) if isinstance(piece, str) else formatted(text, piece)
+              for piece in message]
     text.emit(f"return ''.join(({''.join(piece + ', ' for piece in pieces)}))")
     functions: list[tuple[str, _Writer]] = [("rule", writer), ("message", text)]
     for number, expression in enumerate(expressions):
@@ -618,11 +678,24 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
         functions.append((f"part{number}", part))
     for number, lines in enumerate(evidence):
         shown = _Writer(namespace, in_rule=False)
-        pairs = [f"({shown.constant(label)}, {namespace.name(show, '_f')}({shown.value(node)}))"
-                 for label, node, show in lines]
+        pairs = [f"({shown.constant(label)}, {formatted(shown, node)})" for label, node in lines]
         shown.emit(f"return ({''.join(pair + ', ' for pair in pairs)})")
         functions.append((f"evidence{number}", shown))
-    built = _build(plan.label, functions, namespace)
-    first_evidence = 2 + len(expressions)
-    return CompiledParts(built[0], built[1], tuple(built[2:first_evidence]),
-                         tuple(built[first_evidence:]))
+    generated, code = _generate(plan.label, functions, namespace)
+    return _parts(generated, _instantiate(generated, namespace.values, code))
+
+
+def _parts(generated: Generated, built: Sequence[Callable[..., Any]]) -> CompiledParts:
+    expressions = [function for name, function in zip(generated.names, built, strict=True)
+                   if name.startswith("part")]
+    evidence = [function for name, function in zip(generated.names, built, strict=True)
+                if name.startswith("evidence")]
+    return CompiledParts(built[0], built[1], tuple(expressions), tuple(evidence), generated)
+
+
+def rebuild_rule_function(generated: Generated, resolve: Resolve) -> CompiledParts:
+    """The functions of a rule compiled before (perhaps in another process), made again from
+    what :func:`compile_rule_function` generated: each namespace value from its recipe."""
+    values = {name: recipe[1] if recipe[0] == "value" else resolve(recipe)
+              for name, recipe in generated.recipes.items()}
+    return _parts(generated, _instantiate(generated, values))
