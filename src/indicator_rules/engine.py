@@ -371,25 +371,25 @@ def _check_one(rules: Sequence[CompiledRule], declaration: Declaration) -> _Tall
     # own visits against the budget's limit)
     env = {c.DECLARATION: declaration, CONTEXT: _context_of(declaration.money_unit),
            BUDGET: _BUDGET}
-    tally = _Tally()
-    findings = tally.findings
+    kind = declaration.kind
+    findings: list[Finding] = []
+    skipped = errored = 0
     for rule in rules:
-        if not rule.applies(declaration):
-            tally.skipped += 1
+        applies_to = rule.applies_to  # rule.applies(declaration), without the call
+        if applies_to is not None and applies_to != kind:
+            skipped += 1
             continue
         try:
             failures = rule.run(env)
             if failures is None:
-                tally.skipped += 1
+                skipped += 1
                 continue
             if failures:
                 findings += _findings(rule, declaration, failures, _BUDGET.limit)
         except Exception as error:
             findings.append(_rule_error(rule, declaration, error))
-            tally.errored += 1
-            continue
-        tally.run += 1
-    return tally
+            errored += 1
+    return _Tally(findings, len(rules) - skipped - errored, skipped, errored)
 
 
 def run_rules(rules: Sequence[CompiledRule], declaration: Declaration) -> Report:
@@ -495,7 +495,8 @@ def _report(declaration: Declaration, tally: _Tally) -> Report:
             used.add(id(waiver))
             finding = attrs.evolve(finding, waived=waiver.reason)
         marked.append(finding)
-    unused = tuple(waiver for waiver in declaration.waivers if id(waiver) not in used)
+    unused = tuple(waiver for waiver in declaration.waivers if id(waiver) not in used
+                   ) if declaration.waivers else ()
     return Report(
         declaration_id=declaration.id, declaration_kind=declaration.kind,
         declaration_name=declaration.name, findings=tuple(marked), rules_run=run,

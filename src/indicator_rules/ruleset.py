@@ -14,6 +14,7 @@ import difflib
 import hashlib
 import pickle
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -31,7 +32,7 @@ from indicator_rules.dsl.functions import FunctionRegistry, plugin_entry_points
 from indicator_rules.dsl.grammar import parse_ruleset
 from indicator_rules.dsl.interpreter import evaluate
 from indicator_rules.dsl.semantics import EvaluationError
-from indicator_rules.dsl.types import RECORDS, TEXT, Kind, RuntimeContext, list_of
+from indicator_rules.dsl.types import INLINE_HELPER, RECORDS, TEXT, Kind, RuntimeContext, list_of
 from indicator_rules.engine import (
     CompiledRule,
     RuleBlueprint,
@@ -135,6 +136,8 @@ class _Composition:
     rules: dict[str, RuleInfo]
     sources: dict[str, str]
     errors: list[RulesetError]
+    #: (file, what it extends) → the file found
+    resolutions: dict[tuple[str, str], str] = attrs.field(factory=dict)
 
 
 class Ruleset:
@@ -142,7 +145,8 @@ class Ruleset:
 
     def __init__(self, header: _Header, params: Mapping[str, tuple[ParamValue, str, str]],
                  compiled: tuple[CompiledRule, ...], functions: FunctionRegistry,
-                 sources: Mapping[str, str], rules: tuple[RuleInfo, ...] | None) -> None:
+                 sources: Mapping[str, str], rules: tuple[RuleInfo, ...] | None,
+                 resolutions: Mapping[tuple[str, str], str]) -> None:
         self.name, self.title, self.version, self.source, self.file = header
         self.params: dict[str, ParamInfo] = {
             name: ParamInfo(name, value.value, str(value.type), doc, origin)
@@ -156,6 +160,8 @@ class Ruleset:
         self._sources = dict(sources)
         self._param_values = {name: value for name, (value, _, _) in params.items()}
         self._rules = rules
+        self._resolutions = dict(resolutions)
+        self._composing = threading.Lock()
 
     @property
     def rules(self) -> tuple[RuleInfo, ...]:
@@ -165,14 +171,16 @@ class Ruleset:
         trees of its files, as they were when it was compiled) the first time they are asked
         for: checking declarations never needs them.
         """
-        if self._rules is None:
-            path = Path(self.file)
-            _node, composition = _compose(path, self._sources[self.file], self._functions,
-                                          (path.resolve(),), self._sources)
-            if composition.errors:  # the same texts composed without error when compiled
-                raise RulesetLoadError(composition.errors)
-            self._rules = tuple(composition.rules.values())
-        return self._rules
+        with self._composing:
+            if self._rules is None:  # the same files as compiled, with the same texts
+                path = Path(self.file)
+                _node, composition = _compose(path, self._sources[self.file], self._functions,
+                                              (path.resolve(),), self._sources,
+                                              self._resolutions)
+                if composition.errors:  # the same texts composed without error when compiled
+                    raise RulesetLoadError(composition.errors)
+                self._rules = tuple(composition.rules.values())
+            return self._rules
 
     @property
     def has_batch_rules(self) -> bool:
@@ -368,9 +376,11 @@ _FIELD_NAMES = frozenset(
 
 
 def _compose(path: Path, text: str, functions: FunctionRegistry, chain: tuple[Path, ...],
-             texts: Mapping[str, str] | None = None) -> tuple[n.RulesetNode, _Composition]:
-    """Parse and compose the ruleset ``text`` of ``path`` with what it extends (read from
-    disk, or from ``texts`` by file name when given)."""
+             texts: Mapping[str, str] | None = None,
+             resolutions: Mapping[tuple[str, str], str] | None = None,
+             ) -> tuple[n.RulesetNode, _Composition]:
+    """Parse and compose the ruleset ``text`` of ``path`` with what it extends: found and read
+    on disk, or (a ruleset composed again) the files of ``resolutions`` with their ``texts``."""
     if len(text.encode()) > MAX_FILE_BYTES:
         raise RulesetLoadError([RulesetError(
             f"{path}: ruleset too large ({len(text.encode())} bytes; at most {MAX_FILE_BYTES})")])
@@ -380,7 +390,8 @@ def _compose(path: Path, text: str, functions: FunctionRegistry, chain: tuple[Pa
         raise RulesetLoadError([error]) from None
     composition = _Composition({}, {}, {str(path): text}, [])
     for reference, span in node.extends:
-        parent_path = _resolve(reference, path.parent)
+        known_path = None if resolutions is None else resolutions.get((str(path), reference))
+        parent_path = _resolve(reference, path.parent) if known_path is None else Path(known_path)
         if parent_path is None:
             known = ", ".join(builtin_ruleset_names()) or "none"
             composition.errors.append(_error(
@@ -392,11 +403,13 @@ def _compose(path: Path, text: str, functions: FunctionRegistry, chain: tuple[Pa
                 RulesetCompositionError, f"ruleset {reference!r} extends itself (a cycle)", span,
                 composition.sources))
             continue
+        composition.resolutions[(str(path), reference)] = str(parent_path)
         known_text = texts.get(str(parent_path)) if texts is not None else None
         _parent_node, parent = _compose(
             parent_path, _read(parent_path) if known_text is None else known_text, functions,
-            (*chain, parent_path.resolve()), texts)
+            (*chain, parent_path.resolve()), texts, resolutions)
         composition.sources |= parent.sources
+        composition.resolutions |= parent.resolutions
         composition.errors += parent.errors
         for name, param in parent.params.items():
             earlier = composition.params.get(name)
@@ -524,7 +537,7 @@ def _finish(node: n.RulesetNode, composition: _Composition,
     header = (node.name or Path(node.span.file).stem, node.title, node.version, node.source,
               node.span.file)
     return Ruleset(header, composition.params, tuple(compiled), functions, composition.sources,
-                   tuple(composition.rules.values()))
+                   tuple(composition.rules.values()), composition.resolutions)
 
 
 # --- the compiled-ruleset cache ----------------------------------------------------------
@@ -537,21 +550,45 @@ def _finish(node: n.RulesetNode, composition: _Composition,
 # ruleset's path, the installed plugins and the package's code (dsl.cache.package_fingerprint).
 
 _COMPILED = "compiled"  # the kind of cache entry
-_COMPILED_VERSION = "1"  # bump when the entry's layout changes
+_COMPILED_VERSION = "2"  # bump when the entry's layout changes
 
 
 @attrs.frozen
 class _CompiledEntry:
     header: _Header
     params: dict[str, tuple[ParamValue, str, str]]
-    texts: dict[str, str]
+    texts: dict[str, str]  # file → text, for every file composed
+    resolutions: dict[tuple[str, str], str]  # (file, what it extends) → the file found
+    functions: str  # _registry_signature of the functions it was compiled with
     blueprints: tuple[RuleBlueprint, ...]
+
+
+def _place(path: Path) -> str:
+    """Where ``path`` is, as its key: the path as given (a symbolic link is another ruleset:
+    its ``extends`` are looked up beside it), with the working folder when it is relative."""
+    return str(path) if path.is_absolute() else f"{Path.cwd()}\0{path}"
 
 
 def _compiled_key(path: Path, plugins: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for part in (_COMPILED_VERSION, package_fingerprint(), str(path.resolve()), *plugins):
+    for part in (_COMPILED_VERSION, package_fingerprint(), _place(path), *plugins):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _registry_signature(functions: FunctionRegistry) -> str:
+    """What the checker and the compiler took from the functions: their names, signatures,
+    null handling and implementations (by module and name)."""
+    digest = hashlib.sha256()
+    for name in sorted(functions.names()):
+        function = functions.get(name)
+        assert function is not None
+        implementation = function.implementation
+        digest.update(repr((name, function.signature, function.null_safe,
+                            function.regex_argument, function.total,
+                            getattr(implementation, "__module__", ""),
+                            getattr(implementation, "__qualname__", ""))).encode(
+            "utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -567,6 +604,8 @@ def _resolver(functions: FunctionRegistry) -> Resolve:
             return function.implementation
         if kind == "field":
             return RECORDS[recipe[1]].fields[recipe[2]].get
+        if kind == "helper":  # what an inline read of a field calls
+            return INLINE_HELPER[RECORDS[recipe[1]].fields[recipe[2]].get]
         if kind == "format":
             return formatter(recipe[1])
         raise ValueError(f"unknown recipe {kind!r}")
@@ -574,45 +613,55 @@ def _resolver(functions: FunctionRegistry) -> Resolve:
     return resolve
 
 
-def _remade_exactly(ruleset: Ruleset, resolve: Resolve) -> bool:
-    """Whether every recipe of every rule makes the very value the rule was compiled with
-    (and no plain value is a function that would pickle by reference): only then is the rule
-    made again from its blueprint the same rule."""
-    for rule in ruleset.compiled:
-        if rule.blueprint is None:
-            return False
+def _remade_exactly(ruleset: Ruleset, entry: _CompiledEntry, resolve: Resolve) -> bool:
+    """Whether the rules made again from ``entry`` (as read back from its pickle) would be
+    the rules of ``ruleset``: every recipe makes the very function the rule was compiled with,
+    and every plain value comes back equal, of the same type and not a function (which would
+    be pickled by reference)."""
+    for rule, blueprint in zip(ruleset.compiled, entry.blueprints, strict=True):
         scope = rule.run.__globals__
-        for name, recipe in rule.blueprint.generated.recipes.items():
+        for name, recipe in blueprint.generated.recipes.items():
+            original = scope[name]
+            if recipe[0] == "value":
+                value = recipe[1]
+                if callable(value) or type(value) is not type(original) or value != original:
+                    return False
+                continue
             try:
-                value = recipe[1] if recipe[0] == "value" else resolve(recipe)
+                value = resolve(recipe)
             except (KeyError, ValueError):
                 return False
-            if value is not scope[name] or (recipe[0] == "value" and callable(value)):
+            if value is not original:
                 return False
     return True
 
 
 def _save_compiled(key: str, ruleset: Ruleset) -> None:
-    if not _remade_exactly(ruleset, _resolver(ruleset._functions)):
+    if any(rule.blueprint is None for rule in ruleset.compiled):
         return
     entry = _CompiledEntry(
         (ruleset.name, ruleset.title, ruleset.version, ruleset.source, ruleset.file),
         {name: (value, ruleset.params[name].doc, ruleset.params[name].origin)
          for name, value in ruleset._param_values.items()},
         ruleset._sources,
+        ruleset._resolutions,
+        _registry_signature(ruleset._functions),
         tuple(rule.blueprint for rule in ruleset.compiled if rule.blueprint is not None),
     )
     try:
         data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        again = pickle.loads(data)  # what the next process will read
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return  # a value that does not pickle: this ruleset is compiled in each process
-    write_entry(_COMPILED, key, data)
+    if _remade_exactly(ruleset, again, _resolver(ruleset._functions)):
+        write_entry(_COMPILED, key, data)
 
 
 def _load_compiled(key: str) -> Ruleset | None:
     """The ruleset cached under ``key``, if its files still hold the texts it was compiled
-    from; None otherwise (or when the entry cannot be read: it is then compiled again)."""
-    data = read_entry(_COMPILED, key)
+    from, each ``extends`` still finds the same file and the functions are the same; None
+    otherwise, or when the entry cannot be read (the ruleset is then compiled again)."""
+    data = read_entry(_COMPILED, key)  # checked against its digest
     if data is None:
         return None
     try:
@@ -622,13 +671,19 @@ def _load_compiled(key: str) -> Ruleset | None:
         for file, text in entry.texts.items():
             if _read(Path(file)) != text:
                 return None
+        for (file, reference), found in entry.resolutions.items():
+            if str(_resolve(reference, Path(file).parent)) != found:
+                return None
         functions = FunctionRegistry.with_plugins()
+        if _registry_signature(functions) != entry.functions:
+            return None
         resolve = _resolver(functions)
         compiled = tuple(rebuild_rule(blueprint, resolve) for blueprint in entry.blueprints)
     except (RulesetLoadError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
             IndexError, KeyError, TypeError, ValueError, RecursionError):
         return None
-    return Ruleset(entry.header, entry.params, compiled, functions, entry.texts, None)
+    return Ruleset(entry.header, entry.params, compiled, functions, entry.texts, None,
+                   entry.resolutions)
 
 
 #: Rulesets loaded with the installed functions, by file and plugins: the files' digests
@@ -672,7 +727,7 @@ def load_ruleset(name_or_path: str | Path, *,
         raise RulesetLoadError([RulesetError(
             f"cannot find ruleset {str(name_or_path)!r}",
             hint=f"built-in rulesets: {known}; or give the path of a .rules file")])
-    key = (str(path.resolve()), _plugin_signature()) if functions is None else None
+    key = (_place(path), _plugin_signature()) if functions is None else None
     if key is not None and key in _LOADED:
         digests, remembered = _LOADED[key]
         if all(_digest(file) == digest for file, digest in digests):
@@ -686,7 +741,7 @@ def load_ruleset(name_or_path: str | Path, *,
         if disk_key is not None:
             _save_compiled(disk_key, ruleset)
     if key is not None:
-        ruleset.reference = str(path.resolve())
+        ruleset.reference = str(path.absolute())  # symbolic links kept: extends beside them
         _LOADED[key] = (tuple((file, _digest(file)) for file in ruleset._sources), ruleset)
     return ruleset
 

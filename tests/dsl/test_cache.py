@@ -10,7 +10,7 @@ import pytest
 
 from indicator_rules.dsl import cache
 from indicator_rules.dsl.grammar import parse_ruleset
-from indicator_rules.errors import RulesetSyntaxError
+from indicator_rules.errors import RulesetLoadError, RulesetSyntaxError
 
 TEXT = 'rule V01 "指标值为空"\n  severity error\n  require true\n  message "m"\n'
 
@@ -259,3 +259,122 @@ def test_a_rule_made_from_the_cache_shows_its_source_in_tracebacks(folder: Path,
     filename = rule.run.__code__.co_filename
     assert "X90" in filename
     assert linecache.getline(filename, 1).startswith("def rule(env):")
+
+
+PARENT = '''ruleset "parent"
+
+rule P01 parent-rule "父规则"
+  severity warning
+  require false
+  message "{label}"
+'''
+
+
+def _pair(folder: Path, label: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "parent.rules").write_text(PARENT.replace("{label}", label), "utf-8")
+    child = folder / "child.rules"
+    child.write_text('ruleset "child"\nextends "parent.rules"\n', "utf-8")
+    return child
+
+
+def _messages(ruleset) -> list[str]:
+    from indicator_rules import ProjectDeclaration
+
+    return [f.message for f in ruleset.check(ProjectDeclaration()).findings]
+
+
+def test_a_link_to_a_ruleset_extends_what_is_beside_the_link(folder: Path, tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    child = _pair(tmp_path / "y", "y 的父规则")
+    _pair(tmp_path / "x", "x 的父规则")
+    link = tmp_path / "x" / "link.rules"
+    link.symlink_to(child)
+    assert _messages(load_ruleset(child)) == ["y 的父规则"]
+    _new_process()
+    assert _messages(load_ruleset(link)) == ["x 的父规则"]
+    _new_process()
+    assert _messages(load_ruleset(link)) == ["x 的父规则"]  # now from the cache
+    assert _messages(load_ruleset(child)) == ["y 的父规则"]
+
+
+def test_a_relative_path_is_cached_per_working_folder(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from indicator_rules import load_ruleset
+
+    _pair(tmp_path / "a", "a 的父规则")
+    _pair(tmp_path / "b", "b 的父规则")
+    for name in ("a", "b", "a"):
+        monkeypatch.chdir(tmp_path / name)
+        _new_process()
+        ruleset = load_ruleset("child.rules")
+        assert _messages(ruleset) == [f"{name} 的父规则"]
+        assert ruleset.compiled[0].rule_source == "parent.rules:3"
+
+
+def test_a_file_that_now_shadows_what_a_ruleset_extends_misses_the_cache(
+        folder: Path, tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    path = _child(tmp_path)
+    assert any(rule.rule_id == "V01" for rule in load_ruleset(path).compiled)
+    (tmp_path / "mof-2021").write_text(PARENT.replace("{label}", "本地"), "utf-8")
+    _new_process()
+    ruleset = load_ruleset(tmp_path / "mof-2021")  # the new file is a ruleset of its own
+    assert [rule.rule_id for rule in ruleset.compiled] == ["P01"]
+    _new_process()
+    with pytest.raises(RulesetLoadError):  # mine.rules now extends it: S07, V02 are unknown
+        load_ruleset(path)
+
+
+def test_changed_functions_miss_the_cache(folder: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch):
+    from decimal import Decimal
+
+    from indicator_rules import FunctionRegistry, ProjectDeclaration, load_ruleset
+    from indicator_rules.dsl.types import NUMBER, PERCENT, DslType
+
+    path = tmp_path / "score.rules"
+    path.write_text('rule X01 "得分"\n  severity warning\n  let s = score()\n'
+                    '  require false\n  message "得分 {s}"\n', "utf-8")
+
+    def registry(returns: DslType) -> FunctionRegistry:
+        functions = FunctionRegistry()
+        functions.register("score", [], returns, lambda: Decimal(130))
+        return functions
+
+    for returns, message in ((NUMBER, "得分 130"), (PERCENT, "得分 130%")):
+        monkeypatch.setattr(FunctionRegistry, "with_plugins",
+                            classmethod(lambda cls, returns=returns: registry(returns)))
+        _new_process()
+        (finding,) = load_ruleset(path).check(ProjectDeclaration()).findings
+        assert finding.message == message
+
+
+def test_the_rules_of_a_cached_ruleset_need_only_the_cached_texts(folder: Path, tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    child = _pair(tmp_path / "y", "y 的父规则")
+    fresh = load_ruleset(child)
+    _new_process()
+    cached = load_ruleset(child)
+    (tmp_path / "y" / "parent.rules").unlink()  # moved away after loading
+    assert [(i.rule_id, i.origin) for i in cached.rules] == [
+        (i.rule_id, i.origin) for i in fresh.rules]
+
+
+def test_a_flipped_byte_in_a_compiled_entry_is_noticed(folder: Path, tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    path = _child(tmp_path)
+    corpus = _corpus()
+    expected = _findings(load_ruleset(path), corpus)
+    (entry,) = (folder / "compiled").iterdir()
+    good = entry.read_bytes()
+    for position in (len(good) // 3, len(good) // 2, len(good) - 10):
+        damaged = bytearray(good)
+        damaged[position] ^= 0x20
+        entry.write_bytes(bytes(damaged))
+        _new_process()
+        assert _findings(load_ruleset(path), corpus) == expected

@@ -183,8 +183,9 @@ def _entry_path(kind: str, key: str) -> Path | None:
 
 def read_entry(kind: str, key: str) -> bytes | None:
     """The bytes stored under ``key`` (a hex digest) among the entries of ``kind``, or None
-    (no such entry, the disk cache off or unreadable). The entry starts with its key: a file
-    copied or renamed into the folder is not used."""
+    (no such entry, the disk cache off or unreadable, or damaged). The entry starts with its
+    key, so a file copied or renamed into the folder is not used, and then the digest of what
+    follows."""
     path = _entry_path(kind, key)
     if path is None:
         return None
@@ -193,11 +194,16 @@ def read_entry(kind: str, key: str) -> bytes | None:
     except OSError:
         return None
     mark = key.encode() + b"\0"
-    return data[len(mark):] if data.startswith(mark) else None
+    if not data.startswith(mark):
+        return None
+    digest, payload = data[len(mark):len(mark) + 32], data[len(mark) + 32:]
+    # a damaged file (a disk error, a copy cut short) is not read
+    return payload if hashlib.sha256(payload).digest() == digest else None
 
 
 def write_entry(kind: str, key: str, data: bytes) -> None:
-    """Store ``data`` under ``key`` (atomically; a disk that refuses costs only the work)."""
+    """Store ``data`` under ``key`` with its SHA-256 (atomically; a disk that refuses costs
+    only the work)."""
     path = _entry_path(kind, key)
     if path is not None:
-        _write(path, key.encode() + b"\0" + data)
+        _write(path, key.encode() + b"\0" + hashlib.sha256(data).digest() + data)

@@ -31,12 +31,14 @@ import linecache
 import marshal
 import types
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from indicator_rules.dsl import checked as c
 from indicator_rules.dsl.cache import code_of
+from indicator_rules.dsl.functions import INLINE_CALL
 from indicator_rules.dsl.semantics import (
     BUDGET,
     arithmetic,
@@ -44,7 +46,7 @@ from indicator_rules.dsl.semantics import (
     contains,
     negation,
 )
-from indicator_rules.dsl.types import INLINE_READ, PLAIN_ATTRIBUTE, DslType, Kind
+from indicator_rules.dsl.types import INLINE_HELPER, INLINE_READ, PLAIN_ATTRIBUTE, DslType, Kind
 
 __all__ = [
     "CONTEXT",
@@ -103,7 +105,8 @@ class RulePlan:
 #: How a value the generated code refers to is made again in another process (see
 #: :func:`rebuild_rule_function`): ``("value", v)`` is ``v`` itself (a text, a number, a
 #: compiled regex …, pickled), ``("function", name)`` the implementation of the registry's
-#: function ``name``, ``("field", record, name)`` the getter of a record's field, and
+#: function ``name``, ``("field", record, name)`` the getter of a record's field,
+#: ``("helper", record, name)`` what the inline read of that field calls, and
 #: ``("format", type)`` the formatter of a static type.
 Recipe = tuple[Any, ...]
 #: Makes the value of a recipe (given by whoever compiles: it knows the registry).
@@ -115,7 +118,7 @@ def _base_namespace() -> dict[str, Any]:
     builtins generated code may use."""
     return {
         "_UNSET": _UNSET, "_arithmetic": arithmetic, "_compare": compare,
-        "_contains": contains, "_negation": negation, "__builtins__": {
+        "_contains": contains, "_negation": negation, "_Decimal": Decimal, "__builtins__": {
             "tuple": tuple, "len": len, "enumerate": enumerate,
         },
     }
@@ -192,7 +195,9 @@ class _Writer:
         self._numbers = itertools.count()
         self.scope: dict[str, str] = {}  # DSL variable → local
         self.roots: dict[str, str] = {}  # variables read from the environment → local
-        self.non_null: set[str] = set()  # locals (and constants) never None
+        #: locals, constants and expressions never None: what the checker's types, the model
+        #: and total functions guarantee (their users need no null check)
+        self.non_null: set[str] = set()
         self.memos: set[str] = set()
         #: values already computed where the code being written runs: structural key of a
         #: node → the local holding its value (see ``value``)
@@ -221,8 +226,20 @@ class _Writer:
         if expression.isidentifier():
             return expression
         name = self.temp()
-        self.emit(f"{name} = {expression}")
+        self.assign(name, expression)
         return name
+
+    def assign(self, name: str, expression: str) -> None:
+        """``name = expression``; ``name`` is never null when the expression is not."""
+        self.emit(f"{name} = {expression}")
+        if expression in self.non_null:
+            self.non_null.add(name)
+
+    def known(self, expression: str, non_null: bool = True) -> str:
+        """``expression``, noted as never null (when ``non_null``)."""
+        if non_null:
+            self.non_null.add(expression)
+        return expression
 
     def variable(self, name: str) -> str:
         local = self.scope.get(name)
@@ -295,54 +312,77 @@ class _Writer:
         if attribute is not None:
             _own(attribute.isidentifier(), attribute)
             return f"{target}.{attribute}"
+        owner = node.target.type.item if node.project else node.target.type
+        record = owner and owner.record
         template = INLINE_READ.get(node.spec.get)
         if template is not None:
-            return template.format(obj=target, context=self.variable(CONTEXT))
-        owner = node.target.type.item if node.project else node.target.type
-        getter = self.namespace.name(node.spec.get, "_g",
-                                     ("field", owner and owner.record, node.name))
+            helper = INLINE_HELPER.get(node.spec.get)
+            return template.format(
+                obj=target, context=self.variable(CONTEXT),
+                helper="" if helper is None else self.namespace.name(
+                    helper, "_h", ("helper", record, node.name)))
+        getter = self.namespace.name(node.spec.get, "_g", ("field", record, node.name))
         return f"{getter}({target}, {self.variable(CONTEXT)})"
 
     def _field(self, node: c.Field) -> str:
         target = self.local(self.value(node.target))
         if not node.project:
             read = self._read(node, target)
-            return read if target in self.non_null else f"(None if {target} is None else {read})"
+            if target not in self.non_null:
+                return f"(None if {target} is None else {read})"
+            # the model's fields hold what their types say: a text field is never None
+            return self.known(read, not node.spec.type.nullable)
         result, element = self.temp(), self.temp("e")
         read = self._read(node, element)
+        elements_non_null = self.elements_non_null(node.target)
+        present = "" if elements_non_null else f" if {element} is not None"
+        if node.flatten:
+            inner = self.temp("e")
+            projected = (f"tuple([{inner} for {element} in {target}{present} "
+                         f"for {inner} in ({read} or ())])")
+        elif elements_non_null:
+            projected = f"tuple([{read} for {element} in {target}])"
+        else:
+            projected = f"tuple([None if {element} is None else {read} for {element} in {target}])"
+        if target in self.non_null:
+            self.assign(result, self.known(projected))
+            return result
         with self.block(f"if {target} is None:"):
             self.emit(f"{result} = None")
         with self.block("else:"):
-            if node.flatten:
-                inner = self.temp("e")
-                self.emit(f"{result} = tuple([{inner} for {element} in {target} if {element} "
-                          f"is not None for {inner} in ({read} or ())])")
-            else:
-                self.emit(f"{result} = tuple([None if {element} is None else {read} "
-                          f"for {element} in {target}])")
+            self.emit(f"{result} = {projected}")
         return result
 
     def _apply(self, node: c.Apply) -> str:
-        function = self.namespace.name(node.function.implementation, "_f",
-                                       ("function", node.function.name))
+        function = node.function
         arguments = [self.local(self.value(argument)) for argument in node.arguments]
-        call = f"{function}({', '.join(arguments)})"
-        if node.function.null_safe:
-            return call
+        inline = INLINE_CALL.get(function.implementation)
+        template = None if inline is None else inline(
+            [argument.type for argument in node.arguments],
+            [argument in self.non_null for argument in arguments])
+        if template is not None:  # a built-in written out: this package's own expression
+            call = template.format(*arguments)
+        else:
+            name = self.namespace.name(function.implementation, "_f",
+                                       ("function", function.name))
+            call = f"{name}({', '.join(arguments)})"
+        if function.null_safe:
+            return self.known(f"({call})", function.total)
         # the interpreter evaluates every argument, then gives null if one is null
-        return self.unless_null(arguments, call)
+        return self.unless_null(arguments, call, total=function.total)
 
-    def unless_null(self, operands: Sequence[str], expression: str) -> str:
-        """``expression``, or null when one of the ``operands`` (locals) is null."""
+    def unless_null(self, operands: Sequence[str], expression: str, *, total: bool = True) -> str:
+        """``expression``, or null when one of the ``operands`` (locals) is null; ``total``:
+        the expression is never null when no operand is."""
         nullable = [operand for operand in operands if operand not in self.non_null]
         if not nullable:
-            return f"({expression})"
+            return self.known(f"({expression})", total)
         test = " or ".join(f"{operand} is None" for operand in nullable)
         return f"(None if {test} else {expression})"
 
     def _negate(self, node: c.Negate) -> str:
         operand = self.local(self.value(node.operand))
-        return f"(None if {operand} is None else -{operand})"
+        return self.unless_null((operand,), f"-{operand}")
 
     def _arithmetic(self, node: c.Arithmetic) -> str:
         left = self.local(self.value(node.left))
@@ -353,11 +393,15 @@ class _Writer:
         return self.unless_null((left, right), f"{left} {node.operator} {right}")
 
     def _default(self, node: c.Default) -> str:
+        left = self.value(node.left)
+        if left in self.non_null:  # never null: the right side is never needed
+            return left
         result = self.temp()
-        self.emit(f"{result} = {self.value(node.left)}")
+        self.emit(f"{result} = {left}")
         with self.block(f"if {result} is None:"):
-            self.emit(f"{result} = {self.value(node.right)}")
-        return result
+            right = self.value(node.right)
+            self.emit(f"{result} = {right}")
+        return self.known(result, right in self.non_null)
 
     def _compare(self, node: c.Compare) -> str:
         if node.tolerance is not None:  # the tolerance first, as the interpreter does
@@ -373,21 +417,24 @@ class _Writer:
 
     def _is_null(self, node: c.IsNull) -> str:
         operand = self.local(self.value(node.operand))
-        return f"({operand} is {'not ' if node.negated else ''}None)"
+        return self.known(f"({operand} is {'not ' if node.negated else ''}None)")
 
     def _in(self, node: c.In) -> str:
         item = self.local(self.value(node.item))
         members = _constant_members(node)
         if members is not None:  # x in ["数量指标", "时效指标"]: a set, built once
             test = f"{item} {'not in' if node.negated else 'in'} {self.constant(members)}"
-            return f"(None if {item} is None else {test})"
+            return self.unless_null((item,), test)
         collection = self.local(self.value(node.collection))
+        if node.substring:  # text in text
+            operator = "not in" if node.negated else "in"
+            return self.unless_null((item, collection), f"{item} {operator} {collection}")
         found = f"_contains({item}, {collection}, {node.substring!r})"
         return f"_negation({found})" if node.negated else found
 
     def _not(self, node: c.Not) -> str:
         operand = self.local(self.value(node.operand))
-        return f"(None if {operand} is None else not {operand})"
+        return self.unless_null((operand,), f"not {operand}")
 
     def _and(self, node: c.And) -> str:
         return self._logic(node, "False")
@@ -400,11 +447,16 @@ class _Writer:
         computed only when the left does not decide, and then a deciding or null right side
         is the result."""
         result = self.temp()
-        self.emit(f"{result} = {self.value(node.left)}")
+        self.assign(result, self.value(node.left))
+        left_known = result in self.non_null
         with self.block(f"if {result} is not {decides}:"):
             right = self.local(self.value(node.right))
+            if left_known and right in self.non_null:  # two booleans: the right one decides
+                self.emit(f"{result} = {right}")
+                return self.known(result)
             with self.block(f"if {right} is {decides} or {right} is None:"):
                 self.emit(f"{result} = {right}")
+        self.non_null.discard(result)  # the right side may have been null
         return result
 
     @contextlib.contextmanager
@@ -423,16 +475,18 @@ class _Writer:
     def _each(self, collection: c.Node, element: str, body: Callable[[str], None]) -> str:
         items = self.local(self.value(collection))
         result, local = self.temp(), self.temp("e")
-        with self.block(f"if {items} is None:"):
-            self.emit(f"{result} = None")
-        with self.block("else:"):
+        known = items in self.non_null
+        if not known:
+            with self.block(f"if {items} is None:"):
+                self.emit(f"{result} = None")
+        with self.block("else:") if not known else contextlib.nullcontext():
             self.spend(f"len({items})")
             self.emit(f"{result} = []")
             with self.block(f"for {local} in {items}:"), \
                     self.bound(element, local, non_null=self.elements_non_null(collection)):
                 body(result)
             self.emit(f"{result} = tuple({result})")
-        return result
+        return self.known(result, known)
 
     def _filter(self, node: c.Filter) -> str:
         def keep(result: str) -> None:
@@ -457,7 +511,7 @@ class _Writer:
             return self.constant(tuple(item.value for item in node.items)  # type: ignore[union-attr]
                                  )
         items = [self.local(self.value(item)) for item in node.items]
-        return f"({''.join(f'{item}, ' for item in items)})"
+        return self.known(f"({''.join(f'{item}, ' for item in items)})")
 
     def _memo(self, node: c.Memo) -> str:
         if not self.in_rule:  # an expression on its own: nothing outlives one evaluation
@@ -465,8 +519,9 @@ class _Writer:
         memo = f"m{node.slot}"
         self.memos.add(memo)
         with self.block(f"if {memo} is _UNSET:"):
-            self.emit(f"{memo} = {self.value(node.inner)}")
-        return memo
+            inner = self.value(node.inner)
+            self.emit(f"{memo} = {inner}")
+        return self.known(memo, inner in self.non_null)
 
     def elements_non_null(self, collection: c.Node) -> bool:
         """Whether the elements of ``collection`` are never null: a list field of a model
@@ -563,8 +618,12 @@ def _instantiate(generated: Generated, values: dict[str, Any],
     source = generated.source
     linecache.cache[generated.filename] = (len(source), None, source.splitlines(True),
                                            generated.filename)
+    if code is None:
+        code = marshal.loads(generated.code)
+        if not isinstance(code, types.CodeType) or code.co_filename != generated.filename:
+            raise ValueError(f"not the code of {generated.filename}")
     scope = {**values, **_base_namespace()}
-    exec(code or marshal.loads(generated.code), scope)  # our own source; no ruleset text in it
+    exec(code, scope)  # our own source from the templates; no ruleset text in it
     return [scope[name] for name in generated.names]
 
 
@@ -613,7 +672,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
     writer.emit("out = []")
     for name, node in plan.prelude:
         local = writer.temp("v")
-        writer.emit(f"{local} = {writer.value(node)}")
+        writer.assign(local, writer.value(node))
         writer.scope[name] = local
     skip = "return None"
     if plan.loop_base is not None:
@@ -646,7 +705,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
     for number, (kind, name, node) in enumerate(plan.steps):
         if kind == "let":
             local = writer.temp("v")
-            writer.emit(f"{local} = {writer.value(node)}")
+            writer.assign(local, writer.value(node))
             writer.scope[name] = local
             bound.append((name, local))
         elif kind == "when":

@@ -18,7 +18,7 @@ import functools
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from decimal import Decimal
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
@@ -43,7 +43,7 @@ from indicator_rules.taxonomy import (
     missing_level1,
 )
 
-__all__ = ["Function", "FunctionRegistry", "SignatureError", "builtin_functions",
+__all__ = ["INLINE_CALL", "Function", "FunctionRegistry", "SignatureError", "builtin_functions",
            "plugin_entry_points"]
 
 ENTRY_POINT_GROUP = "indicator_rules.functions"
@@ -64,7 +64,8 @@ class Function:
     :class:`SignatureError`; ``implementation`` gets the argument values. ``regex_argument`` is
     the index of an argument that must be a text literal holding a regular expression: it is
     compiled when the ruleset loads and passed compiled. With ``null_safe`` false, a null
-    argument gives null without calling the implementation.
+    argument gives null without calling the implementation. ``total``: the implementation never
+    returns None for non-null arguments (a promise the generated code relies on).
     """
 
     name: str
@@ -74,6 +75,9 @@ class Function:
     signature: str
     null_safe: bool = False
     regex_argument: int | None = None
+    #: never null when no argument is (null-safe: never null at all); the compiler then
+    #: leaves out the null checks of what uses the result
+    total: bool = False
 
 
 def _arity(name: str, types: Sequence[DslType], count: int) -> None:
@@ -237,6 +241,23 @@ def _years(text: str) -> tuple[Decimal, ...]:
 
 def _words_in(text: str, words: tuple[str | None, ...]) -> tuple[str, ...]:
     return tuple(word for word in words if word and word in text)
+
+
+def _contains_any(text: str, words: tuple[str | None, ...]) -> bool:
+    # the first found decides: no list of every word found (a loop: any() of a generator is
+    # slower, and this runs for every row)
+    for word in words:  # noqa: SIM110
+        if word and word in text:
+            return True
+    return False
+
+
+def _count(items: Sized) -> Decimal:
+    return Decimal(len(items))
+
+
+def _matches(text: str, pattern: re.Pattern[str]) -> bool:
+    return pattern.search(text) is not None
 
 
 def _remove_words(text: str, words: tuple[str | None, ...]) -> str:
@@ -483,7 +504,7 @@ def builtin_functions() -> dict[str, Function]:
     """The built-in functions, by name."""
     functions = [
         Function("count", lambda t: (_list_argument("count", t), NUMBER)[1],
-                 lambda items: Decimal(len(items)), "number of items", "count(list) -> number"),
+                 _count, "number of items", "count(list) -> number", total=True),
         Function("sum", lambda t: _numeric_list("sum", t),
                  lambda items: sum(_present(items), Decimal(0)),
                  "sum, skipping nulls; 0 for an empty list", "sum(list) -> same kind"),
@@ -505,34 +526,33 @@ def builtin_functions() -> dict[str, Function]:
                  "duplicates(list) -> list"),
         Function("abs", lambda t: _same(t, "abs"), abs, "absolute value",
                  "abs(number) -> number"),
-        Function("len", _length, lambda value: Decimal(len(value)), "length of a text or list",
-                 "len(text or list) -> number"),
+        Function("len", _length, _count, "length of a text or list",
+                 "len(text or list) -> number", total=True),
         Function("blank", _blank, _is_blank,
                  "true for null, empty or white-space-only text, or an empty list",
-                 "blank(text) -> bool", null_safe=True),
+                 "blank(text) -> bool", null_safe=True, total=True),
         Function("quantified", _value_predicate("quantified"), lambda v: v.parsed.quantified,
                  "the 指标值 has a number", "quantified(value) -> bool"),
         Function("graded", _value_predicate("graded"), lambda v: v.parsed.graded,
                  "the 指标值 is a grade (好, 达标 …)", "graded(value) -> bool"),
-        Function("matches", _fixed("matches", (TEXT, TEXT), BOOL),
-                 lambda text, pattern: pattern.search(text) is not None,
+        Function("matches", _fixed("matches", (TEXT, TEXT), BOOL), _matches,
                  "the regular expression (a text literal, checked at load) matches part of the "
-                 "text", "matches(text, regex) -> bool", regex_argument=1),
+                 "text", "matches(text, regex) -> bool", regex_argument=1, total=True),
         Function("contains_any", _fixed("contains_any", (TEXT, _TEXT_LIST), BOOL),
-                 lambda text, words: bool(_words_in(text, words)),
-                 "the text contains one of the words", "contains_any(text, list) -> bool"),
+                 _contains_any, "the text contains one of the words",
+                 "contains_any(text, list) -> bool", total=True),
         Function("words_in", _fixed("words_in", (TEXT, _TEXT_LIST), _TEXT_LIST), _words_in,
                  "the words of the list that occur in the text, in list order",
-                 "words_in(text, list) -> list of text"),
+                 "words_in(text, list) -> list of text", total=True),
         Function("years", _fixed("years", (TEXT,), list_of(NUMBER)), _years,
                  "the years (19xx/20xx followed by 年) mentioned in the text",
-                 "years(text) -> list of number"),
+                 "years(text) -> list of number", total=True),
         Function("normalize", _fixed("normalize", (TEXT,), TEXT), normalize_text,
                  "text for comparing sameness: no 指标N: prefix, spaces or punctuation",
-                 "normalize(text) -> text"),
+                 "normalize(text) -> text", total=True),
         Function("remove_words", _fixed("remove_words", (TEXT, _TEXT_LIST), TEXT), _remove_words,
                  "the text without any of the words (longest first)",
-                 "remove_words(text, list) -> text"),
+                 "remove_words(text, list) -> text", total=True),
         Function("organisations", _fixed("organisations", (TEXT,), _TEXT_LIST), organisations_in,
                  "organisation names mentioned in the text (heuristic: …委员会, …局, 市委办 …)",
                  "organisations(text) -> list of text"),
@@ -674,3 +694,24 @@ def plugin_entry_points(group: str) -> tuple[EntryPoint, ...]:
     if installed is None:
         installed = _INSTALLED[key] = entry_points()
     return tuple(installed.select(group=group))
+
+
+def _inline_blank(types: Sequence[DslType], non_null: Sequence[bool]) -> str | None:
+    kind = types[0].kind
+    if kind is Kind.TEXT:
+        return "(not {0}.strip())" if non_null[0] else "({0} is None or not {0}.strip())"
+    if kind is Kind.LIST:
+        return "(not {0})" if non_null[0] else "({0} is None or not {0})"
+    return None
+
+
+#: Built-in functions the compiler writes out instead of calling, by implementation: given the
+#: argument types and which arguments are known non-null, a Python expression of this module's
+#: own over the arguments' locals ``{0}``, ``{1}`` … (non-null unless the function is
+#: null-safe), or None to call the function. ``_Decimal`` is the compiler's name for Decimal.
+INLINE_CALL: dict[Callable[..., Any],
+                  Callable[[Sequence[DslType], Sequence[bool]], str | None]] = {
+    _count: lambda types, non_null: "_Decimal(len({0}))",
+    _matches: lambda types, non_null: "({1}.search({0}) is not None)",
+    _is_blank: _inline_blank,
+}

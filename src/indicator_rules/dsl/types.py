@@ -192,12 +192,16 @@ def _attr(name: str) -> Getter:
 
 
 #: Getters the compiler writes out in the generated code instead of calling them: a Python
-#: expression of this module's own, over ``{obj}`` (never null) and ``{context}``.
+#: expression of this module's own, over ``{obj}`` (never null), ``{context}`` and ``{helper}``
+#: (the function :data:`INLINE_HELPER` gives for the getter).
 INLINE_READ: dict[Getter, str] = {}
+INLINE_HELPER: dict[Getter, Callable[..., Any]] = {}
 
 
-def _inline(template: str, getter: Getter) -> Getter:
+def _inline(template: str, getter: Getter, helper: Callable[..., Any] | None = None) -> Getter:
     INLINE_READ[getter] = template
+    if helper is not None:
+        INLINE_HELPER[getter] = helper
     return getter
 
 
@@ -333,10 +337,12 @@ _INDICATOR = Record(
         "standard": FieldSpec(TEXT, _attr("standard"), "绩效标准"),
         "weight": FieldSpec(_OPTIONAL_NUMBER, _attr("weight"), "分值"),
         "remark": FieldSpec(TEXT, _attr("remark"), "备注"),
-        "category": FieldSpec(_OPTIONAL_TEXT, lambda i, _c: canonical_level1(i.level1),
-                              "一级指标 by canonical name (完成指标 → 产出指标)"),
-        "subcategory": FieldSpec(_OPTIONAL_TEXT, lambda i, _c: canonical_level2(i.level2),
-                                 "二级指标 by its canonical name (环境效益指标 → 生态效益指标)"),
+        "category": FieldSpec(_OPTIONAL_TEXT, _inline(
+            "{helper}({obj}.level1)", lambda i, _c: canonical_level1(i.level1), canonical_level1),
+            "一级指标 by canonical name (完成指标 → 产出指标)"),
+        "subcategory": FieldSpec(_OPTIONAL_TEXT, _inline(
+            "{helper}({obj}.level2)", lambda i, _c: canonical_level2(i.level2), canonical_level2),
+            "二级指标 by its canonical name (环境效益指标 → 生态效益指标)"),
     },
     aliases={k: v for k, v in _aliases(Indicator).items() if v[0] != "value" or len(v) == 1}
     | {"计量单位": ("value", "declared_unit"), "指标值类型": ("value", "declared_type")},
