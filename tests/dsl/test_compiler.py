@@ -274,3 +274,35 @@ def test_a_tolerance_is_evaluated_first_as_in_the_interpreter():
         name="r.rules", functions=registry)
     (finding,) = ruleset.check(_declaration("a")).findings
     assert "division by zero" in finding.message
+
+
+@pytest.mark.parametrize(("words", "names", "found"), [
+    ('["a.b", "(", "x|y", ""]', ["axb", "a.b", "左(右", "x", "x|y", "xy"],
+     ["a.b", "左(右", "x|y"]),
+    ("[]", ["a", ""], []),
+    ('["满意", null]', ["满意度", "满意", "不满"], ["满意度", "满意"]),
+])
+def test_a_word_list_written_out_is_matched_as_literal_words(
+        words: str, names: list[str], found: list[str]):
+    ruleset = load_ruleset_text(
+        'rule X01 "有词"\n  severity info\n  for each i in indicators\n'
+        f'  require not contains_any(i.name, {words})\n  message "{{i.name}}"\n')
+    source = _source(ruleset, "X01")
+    assert "contains_any" not in source
+    assert ".search(" in source or "False" in source
+    report = ruleset.check(_declaration(*names))
+    assert [f.message for f in report.findings] == found
+
+
+def test_null_checks_are_left_out_only_where_nothing_can_be_null():
+    ruleset = load_ruleset_text(
+        'rule X01 "空"\n  severity info\n  for each i in indicators\n'
+        '  require blank(i.name) or i.weight > 1\n  message "{i.name}"\n')
+    source = _source(ruleset, "X01")
+    assert "is None else" in source  # the weight (分值) may be blank: checked
+    assert "(not t" in source  # blank(i.name) written out: the name is never null
+    assert "is None or not" not in source  # … so without a null test
+    rows = (Indicator(name="a", weight=Decimal(2)), Indicator(name="b"), Indicator(name=""))
+    report = ruleset.check(ProjectDeclaration(indicators=rows))
+    assert [(f.message, f.evidence[-1]) for f in report.findings] == [
+        ("b", ("条件", "无法判定（含空值）"))]

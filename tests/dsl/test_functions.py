@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -181,3 +182,39 @@ def test_text_writes_a_number_plainly():
         '  message "{join([text(2021), text(0.50), text(100.00 / 1)], \\"|\\")}"\n', name="t.rules")
     (finding,) = ruleset.check(ProjectDeclaration(id="p")).findings
     assert finding.message == "2021|0.50|100"
+
+
+# --- total functions: never null for non-null arguments (the generated code relies on it)
+
+_ROW = "三级指标「培训」：≥3次"
+_TOTAL_SAMPLES: dict[str, list[tuple[object, ...]]] = {
+    "count": [((),), ((1, None),)],
+    "len": [("",), ((None,),)],
+    "blank": [(None,), ("",), ("  ",), ((),), ("x",)],
+    "matches": [("", re.compile("^$")), ("abc", re.compile("z"))],
+    "contains_any": [("", ()), ("满意度", ("满意", None, "")), ("x", ("y",))],
+    "words_in": [("", ()), ("满意度", ("满意", None))],
+    "years": [("",), ("2021年", )],
+    "normalize": [("",), ("指标 1：培训，次数",)],
+    "remove_words": [("", ()), ("abc", ("b", None))],
+    "distinct": [((),), ((None, "a", "a"),)],
+    "duplicates": [((),), (("a", None, "a", None),)],
+    "organisations": [("",), ("配合市财政局",)],
+    "organisations_cited": [("", ()), ("按照市委办要求", ("按照", None))],
+    "form_texts": [(ProjectDeclaration(),)],
+    "years_spanned": [("",), ("2021.01-2023.12",), ("1900-2021",)],
+    "common_bigrams": [("", ""), (_ROW, "培训次数")],
+    "unit_names": [(ProjectDeclaration(),)],
+    "parents_of": [("", "mof2021"), ("数量指标", "mof2021")],
+    "join": [((), ""), (("a", None), "|")],
+    "text": [(Decimal(0),), (Decimal("2021.50"),)],
+}
+
+
+def test_every_total_builtin_returns_a_value_for_non_null_arguments():
+    total = {name for name, function in builtin_functions().items() if function.total}
+    assert total == set(_TOTAL_SAMPLES)
+    for name, samples in _TOTAL_SAMPLES.items():
+        implementation = builtin_functions()[name].implementation
+        for arguments in samples:
+            assert implementation(*arguments) is not None, (name, arguments)

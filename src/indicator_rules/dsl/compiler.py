@@ -357,11 +357,15 @@ class _Writer:
         function = node.function
         arguments = [self.local(self.value(argument)) for argument in node.arguments]
         inline = INLINE_CALL.get(function.implementation)
-        template = None if inline is None else inline(
+        written = None if inline is None else inline(
             [argument.type for argument in node.arguments],
-            [argument in self.non_null for argument in arguments])
-        if template is not None:  # a built-in written out: this package's own expression
-            call = template.format(*arguments)
+            [argument in self.non_null for argument in arguments],
+            {index: value for index, value in enumerate(map(_constant_value, node.arguments))
+             if value is not _UNSET})
+        if written is not None:  # a built-in written out: this package's own expression
+            template, values = written
+            call = template.format(*arguments, **{f"c{number}": self.constant(value)
+                                                  for number, value in enumerate(values)})
         else:
             name = self.namespace.name(function.implementation, "_f",
                                        ("function", function.name))
@@ -426,7 +430,7 @@ class _Writer:
             test = f"{item} {'not in' if node.negated else 'in'} {self.constant(members)}"
             return self.unless_null((item,), test)
         collection = self.local(self.value(node.collection))
-        if node.substring:  # text in text
+        if node.substring or node.item.type.kind is Kind.TEXT:  # text in text, text in a list
             operator = "not in" if node.negated else "in"
             return self.unless_null((item, collection), f"{item} {operator} {collection}")
         found = f"_contains({item}, {collection}, {node.substring!r})"
@@ -525,11 +529,16 @@ class _Writer:
 
     def elements_non_null(self, collection: c.Node) -> bool:
         """Whether the elements of ``collection`` are never null: a list field of a model
-        object (and what a filter keeps of one)."""
+        object, a constant list without null (and what a filter keeps of either)."""
         if isinstance(collection, c.Memo):
             return self.elements_non_null(collection.inner)
         if isinstance(collection, c.Filter):
             return self.elements_non_null(collection.collection)
+        if isinstance(collection, c.Const):  # a list written out (or a param) without null
+            return isinstance(collection.value, tuple) and None not in collection.value
+        if isinstance(collection, c.MakeList):
+            return all(isinstance(item, c.Const) and item.value is not None
+                       for item in collection.items)
         return (isinstance(collection, c.Field) and not collection.project
                 and collection.type.item is not None
                 and collection.type.item.kind is Kind.RECORD
@@ -542,6 +551,15 @@ def _own(ok: bool, what: str) -> None:
     the grammar, a model attribute): a check that ``python -O`` keeps, unlike ``assert``."""
     if not ok:
         raise RuntimeError(f"internal error: {what!r} would be written into generated code")
+
+
+def _constant_value(node: c.Node) -> Any:
+    """The value of a constant (a literal, a param, a list of those), else ``_UNSET``."""
+    if isinstance(node, c.Const):
+        return node.value
+    if isinstance(node, c.MakeList) and all(isinstance(item, c.Const) for item in node.items):
+        return tuple(item.value for item in node.items)  # type: ignore[union-attr]
+    return _UNSET
 
 
 def _constant_members(node: c.In) -> frozenset[Any] | None:

@@ -520,10 +520,10 @@ def builtin_functions() -> dict[str, Function]:
                  "like all(), but false for an empty list", "all_nonempty(list) -> bool"),
         Function("distinct", lambda t: list_of(_list_argument("distinct", t).not_null()),
                  _distinct, "items without repeats, in first-seen order, nulls dropped",
-                 "distinct(list) -> list"),
+                 "distinct(list) -> list", total=True),
         Function("duplicates", lambda t: list_of(_list_argument("duplicates", t).not_null()),
                  _duplicates, "items that occur more than once (each listed once)",
-                 "duplicates(list) -> list"),
+                 "duplicates(list) -> list", total=True),
         Function("abs", lambda t: _same(t, "abs"), abs, "absolute value",
                  "abs(number) -> number"),
         Function("len", _length, _count, "length of a text or list",
@@ -555,12 +555,13 @@ def builtin_functions() -> dict[str, Function]:
                  "remove_words(text, list) -> text", total=True),
         Function("organisations", _fixed("organisations", (TEXT,), _TEXT_LIST), organisations_in,
                  "organisation names mentioned in the text (heuristic: …委员会, …局, 市委办 …)",
-                 "organisations(text) -> list of text"),
+                 "organisations(text) -> list of text", total=True),
         Function("organisations_cited",
                  _fixed("organisations_cited", (TEXT, _TEXT_LIST), _TEXT_LIST),
                  organisations_cited,
                  "the organisations the text cites: one of the cue words (按照, 根据, 配合 …) "
-                 "stands just before the name", "organisations_cited(text, cues) -> list of text"),
+                 "stands just before the name", "organisations_cited(text, cues) -> list of text",
+                 total=True),
         Function("repeated_paragraphs",
                  _fixed("repeated_paragraphs", (TEXT, NUMBER), _TEXT_LIST), repeated_paragraphs,
                  "passages of at least N characters that occur twice in the text",
@@ -584,11 +585,11 @@ def builtin_functions() -> dict[str, Function]:
         Function("form_texts", _declaration_only("form_texts", _TEXT_LIST), form_texts,
                  "the form's free texts (年度目标 / 年度总体目标, 年度主要任务, each 三级指标 "
                  "with its 指标值), each led by where it stands",
-                 "form_texts(declaration) -> list of text"),
+                 "form_texts(declaration) -> list of text", total=True),
         Function("years_spanned", _fixed("years_spanned", (TEXT,), list_of(NUMBER)),
                  years_spanned, "every year from the first to the last 4-digit year written in "
                  "the text, with or without 年 (2021.01-2023.12 → 2021, 2022, 2023)",
-                 "years_spanned(text) -> list of number"),
+                 "years_spanned(text) -> list of number", total=True),
         Function("end_year", _fixed("end_year", (record("Value"), NUMBER), NUMBER.or_null()),
                  end_year, "the year the 指标值's deadline or date range ends (年底前 is in the "
                  "given year); null without one", "end_year(value, year) -> number"),
@@ -597,14 +598,14 @@ def builtin_functions() -> dict[str, Function]:
                                                          if item is not None),
                  "the texts joined with the separator, nulls left out (a key of several fields: "
                  "join([normalize(name), normalize(value.text)], \"|\"))",
-                 "join(list of text, separator) -> text"),
+                 "join(list of text, separator) -> text", total=True),
         Function("values_by", _values_by_type, values_by,
                  "the values whose key (at the same place in the list of keys) is the one "
                  "given: the forms of one unit without comparing every form with every other",
                  "values_by(keys, values, key) -> list"),
         Function("text", _fixed("text", (NUMBER,), TEXT), _plain_number,
                  "a number as text (2021 → \"2021\"), e.g. for a key made with join()",
-                 "text(number) -> text"),
+                 "text(number) -> text", total=True),
         Function("listing", _fixed("listing", (TEXT, _TEXT_LIST), TEXT.or_null()),
                  lambda label, items: None if not [i for i in items if i is not None]
                  else f"{label}：" + "、".join(i for i in items if i is not None),
@@ -617,13 +618,14 @@ def builtin_functions() -> dict[str, Function]:
         Function("unit_names", _declaration_only("unit_names", _TEXT_LIST), unit_names,
                  "the names the form gives its own unit (预算单位, 填报单位, 主管部门 of a "
                  "project; 部门名称, 填报单位 of a department)",
-                 "unit_names(declaration) -> list of text"),
+                 "unit_names(declaration) -> list of text", total=True),
         Function("common_bigrams", _fixed("common_bigrams", (TEXT, TEXT), _TEXT_LIST),
                  common_bigrams, "two-letter pieces both texts contain (normalised, no digits): "
-                 "a rough keyword overlap", "common_bigrams(text, text) -> list of text"),
+                 "a rough keyword overlap", "common_bigrams(text, text) -> list of text",
+                 total=True),
         Function("parents_of", _fixed("parents_of", (TEXT, TEXT), _TEXT_LIST), _parents_of,
                  "the 一级指标 a 二级指标 may sit under in the profile (aliases resolved); empty "
-                 "for an unknown 二级", "parents_of(level2, profile) -> list of text"),
+                 "for an unknown 二级", "parents_of(level2, profile) -> list of text", total=True),
     ]
     return {function.name: function for function in functions}
 
@@ -696,22 +698,42 @@ def plugin_entry_points(group: str) -> tuple[EntryPoint, ...]:
     return tuple(installed.select(group=group))
 
 
-def _inline_blank(types: Sequence[DslType], non_null: Sequence[bool]) -> str | None:
+def _inline_blank(types: Sequence[DslType], non_null: Sequence[bool],
+                  constants: Mapping[int, Any]) -> Inline:
     kind = types[0].kind
     if kind is Kind.TEXT:
-        return "(not {0}.strip())" if non_null[0] else "({0} is None or not {0}.strip())"
+        return ("(not {0}.strip())" if non_null[0] else "({0} is None or not {0}.strip())"), ()
     if kind is Kind.LIST:
-        return "(not {0})" if non_null[0] else "({0} is None or not {0})"
+        return ("(not {0})" if non_null[0] else "({0} is None or not {0})"), ()
     return None
 
 
+def _inline_contains_any(types: Sequence[DslType], non_null: Sequence[bool],
+                         constants: Mapping[int, Any]) -> Inline:
+    words = constants.get(1)
+    if not isinstance(words, tuple):
+        return None
+    present = [word for word in words if word]
+    if not present:
+        return "False", ()
+    # one search for all the words, in C (the words are escaped: literal text, no pattern)
+    return "({c0}.search({0}) is not None)", (
+        re.compile("|".join(re.escape(str(word)) for word in present)),)
+
+
+#: What the compiler writes for a call: a template and the values it names ``{c0}``, ``{c1}`` …
+Inline = tuple[str, tuple[Any, ...]] | None
+
 #: Built-in functions the compiler writes out instead of calling, by implementation: given the
-#: argument types and which arguments are known non-null, a Python expression of this module's
-#: own over the arguments' locals ``{0}``, ``{1}`` … (non-null unless the function is
-#: null-safe), or None to call the function. ``_Decimal`` is the compiler's name for Decimal.
+#: argument types, which arguments are known non-null, and the values of the constant
+#: arguments (by position), a Python expression of this module's own over the arguments'
+#: locals ``{0}``, ``{1}`` … (non-null unless the function is null-safe) and values made when
+#: the ruleset compiles (``{c0}`` …), or None to call the function. ``_Decimal`` is the
+#: compiler's name for Decimal.
 INLINE_CALL: dict[Callable[..., Any],
-                  Callable[[Sequence[DslType], Sequence[bool]], str | None]] = {
-    _count: lambda types, non_null: "_Decimal(len({0}))",
-    _matches: lambda types, non_null: "({1}.search({0}) is not None)",
+                  Callable[[Sequence[DslType], Sequence[bool], Mapping[int, Any]], Inline]] = {
+    _count: lambda types, non_null, constants: ("_Decimal(len({0}))", ()),
+    _matches: lambda types, non_null, constants: ("({1}.search({0}) is not None)", ()),
     _is_blank: _inline_blank,
+    _contains_any: _inline_contains_any,
 }

@@ -226,7 +226,9 @@ def _parsed(name: str) -> Getter:
 
 
 def _enum_value(name: str) -> Getter:
-    return _inline(f"{{obj}}.{name}.value", lambda obj, _context: getattr(obj, name).value)
+    # ``_value_`` is where an enum member keeps its value: a plain attribute, where ``.value``
+    # goes through a descriptor
+    return _inline(f"{{obj}}.{name}._value_", lambda obj, _context: getattr(obj, name).value)
 
 
 def _first_target(select: Callable[[Target], Any]) -> Getter:
