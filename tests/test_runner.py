@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -70,9 +72,16 @@ def test_batch_rules_see_the_whole_stream_and_merge_into_each_report(tmp_path):
         assert all(report.rules_run == 2 for _, report in results)
 
 
-def test_with_batch_rules_the_workers_and_the_batch_give_what_one_process_gives(tmp_path):
+@pytest.mark.parametrize("fork", [True, False])
+def test_with_batch_rules_the_workers_and_the_batch_give_what_one_process_gives(
+        tmp_path, monkeypatch, fork):
     """Several chunks, errors between them: the own reports from the workers and the batch
-    findings (run meanwhile in this process) merge in input order, as with jobs=1."""
+    findings (run meanwhile in this process) merge in input order, as with jobs=1 — whether
+    the workers inherit the declarations (fork) or are sent them."""
+    if not fork:
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    elif "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
     rules = tmp_path / "t.rules"
     rules.write_text(RULES + BATCH, "utf-8")
     ruleset = load_ruleset(rules)
@@ -85,8 +94,17 @@ def test_with_batch_rules_the_workers_and_the_batch_give_what_one_process_gives(
             else:
                 yield entry
 
+    sent: list[str] = []
+    submit = ProcessPoolExecutor.submit
+
+    def recording(self, fn, /, *args, **kwargs):
+        sent.append(fn.__name__)
+        return submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", recording)
     one, two = (list(check_items(ruleset, entries(), jobs=jobs)) for jobs in (1, 2))
     assert one == two
+    assert set(sent) == {"_check_shared" if fork else "_check_chunk"}
     assert sum(not isinstance(entry, InputError) for entry in two) > CHUNK * 2
     found = {entry[0].declaration.id: [f.rule_id for f in entry[1].findings]
              for entry in two if not isinstance(entry, InputError)}

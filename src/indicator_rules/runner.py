@@ -6,7 +6,8 @@ exactly what ``--jobs 1`` prints. Without batch rules it streams: memory stays f
 declarations pass through (at most a window of chunks is in flight). With batch rules
 (``applies to batch``) every declaration must be seen before the batch rules can run, so the
 stream is read whole first; each declaration's own rules still run in the workers, while this
-process runs the batch rules.
+process runs the batch rules; where processes fork, the workers inherit the declarations read
+and are sent only which ones to check.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ CHUNK = 32
 WINDOW_PER_JOB = 4
 
 _worker_rules: tuple[CompiledRule, ...] = ()
+#: the declarations read whole (batch rules), inherited by forked workers: they are sent no
+#: declarations, only which ones to check
+_worker_declarations: Sequence[Declaration] = ()
 
 
 def merge_reports(own: Report, batch: Report) -> Report:
@@ -62,6 +66,10 @@ def _start_worker(reference: str | None) -> None:
 
 def _check_chunk(declarations: Sequence[Declaration]) -> list[Report]:
     return [run_rules(_worker_rules, declaration) for declaration in declarations]
+
+
+def _check_shared(start: int, stop: int) -> list[Report]:
+    return _check_chunk(_worker_declarations[start:stop])
 
 
 def _pool(ruleset: Ruleset, jobs: int) -> ProcessPoolExecutor:
@@ -127,16 +135,31 @@ def _with_batch_in_parallel(ruleset: Ruleset, entries: list[InputItem | InputErr
                             jobs: int) -> Iterator[Checked | InputError]:
     """All the input is in memory (the batch rules need it): the workers check each
     declaration's own rules while this process runs the batch rules, then the two are merged."""
-    items = [entry for entry in entries if isinstance(entry, InputItem)]
-    with _pool(ruleset, jobs) as pool:
-        submitted = [(chunk, pool.submit(_check_chunk, [item.declaration for item in chunk
-                                                        if isinstance(item, InputItem)]))
-                     for chunk in _chunks(entries, CHUNK)]
-        batch = iter(run_batch(batch_rules, [item.declaration for item in items]))
-        for chunk, future in submitted:
-            for entry in _in_order(chunk, future):
-                yield entry if isinstance(entry, InputError) else (
-                    entry[0], merge_reports(entry[1], next(batch)))
+    global _worker_rules, _worker_declarations
+    declarations = [entry.declaration for entry in entries if isinstance(entry, InputItem)]
+    shared = "fork" in multiprocessing.get_all_start_methods()
+    if shared:  # forked workers inherit the rules and the declarations: nothing is pickled
+        _worker_rules, _worker_declarations = _own_rules(ruleset), declarations
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(None,))
+    else:
+        pool = _pool(ruleset, jobs)
+    try:
+        with pool:
+            submitted = []
+            start = 0
+            for chunk in _chunks(entries, CHUNK):
+                stop = start + sum(isinstance(entry, InputItem) for entry in chunk)
+                submitted.append((chunk, pool.submit(_check_shared, start, stop) if shared
+                                  else pool.submit(_check_chunk, declarations[start:stop])))
+                start = stop
+            batch = iter(run_batch(batch_rules, declarations))
+            for chunk, future in submitted:
+                for entry in _in_order(chunk, future):
+                    yield entry if isinstance(entry, InputError) else (
+                        entry[0], merge_reports(entry[1], next(batch)))
+    finally:
+        _worker_declarations = ()
 
 
 def check_items(ruleset: Ruleset, entries: Iterable[InputItem | InputError], *,

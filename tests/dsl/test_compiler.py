@@ -306,3 +306,21 @@ def test_null_checks_are_left_out_only_where_nothing_can_be_null():
     report = ruleset.check(ProjectDeclaration(indicators=rows))
     assert [(f.message, f.evidence[-1]) for f in report.findings] == [
         ("b", ("条件", "无法判定（含空值）"))]
+
+
+def test_a_default_is_tested_even_where_the_type_says_non_null():
+    ruleset = load_ruleset_text(
+        'rule X01 "目标"\n  severity info\n  applies to project\n'
+        '  let g = goal ?? "（无）"\n  require false\n  message "{g}"\n')
+    hand_built = ProjectDeclaration(goal=None)  # type: ignore[arg-type]  # not well-formed
+    assert [f.message for f in ruleset.check(hand_built).findings] == ["（无）"]
+
+
+def test_a_long_word_list_is_searched_word_by_word():
+    words = ", ".join(f'"词{number}"' for number in range(100))
+    ruleset = load_ruleset_text(
+        'rule X01 "有词"\n  severity info\n  for each i in indicators\n'
+        f'  require not contains_any(i.name, [{words}])\n  message "{{i.name}}"\n')
+    assert ".search(" not in _source(ruleset, "X01")
+    assert [f.message for f in ruleset.check(_declaration("词99号", "词", "x")).findings] == [
+        "词99号"]

@@ -708,17 +708,23 @@ def _inline_blank(types: Sequence[DslType], non_null: Sequence[bool],
     return None
 
 
+_REGEX_WORDS = 64  # contains_any as one search: for word lists up to this many words …
+_REGEX_LETTERS = 512  # … and letters
+
+
 def _inline_contains_any(types: Sequence[DslType], non_null: Sequence[bool],
                          constants: Mapping[int, Any]) -> Inline:
     words = constants.get(1)
     if not isinstance(words, tuple):
         return None
-    present = [word for word in words if word]
+    present = [str(word) for word in words if word]
     if not present:
         return "False", ()
+    if len(present) > _REGEX_WORDS or sum(map(len, present)) > _REGEX_LETTERS:
+        return None  # a long list: the loop (a huge alternation can backtrack badly)
     # one search for all the words, in C (the words are escaped: literal text, no pattern)
     return "({c0}.search({0}) is not None)", (
-        re.compile("|".join(re.escape(str(word)) for word in present)),)
+        re.compile("|".join(re.escape(word) for word in present)),)
 
 
 #: What the compiler writes for a call: a template and the values it names ``{c0}``, ``{c1}`` …
