@@ -132,9 +132,8 @@ _UNDECIDED = (("条件", "无法判定（含空值）"),)  # the evidence of a c
 
 
 @attrs.frozen(eq=False)
-class CompiledRule:
-    """A rule ready to run: its generated function plus what findings need (id, severity,
-    title, message …)."""
+class _RuleFacts:
+    """What a compiled rule and its blueprint both hold: what its findings say and where."""
 
     rule_id: str
     title: str
@@ -144,6 +143,13 @@ class CompiledRule:
     at: tuple[str, ...]
     loop_type: DslType | None  # the type of the elements of the rule's loop; None: no loop
     loop_path: str | None
+
+
+@attrs.frozen(eq=False)
+class CompiledRule(_RuleFacts):
+    """A rule ready to run: its generated function plus what findings need (id, severity,
+    title, message …)."""
+
     run: RuleRun  # the failures in an environment (see dsl/compiler.py)
     #: by the number of the failing ``require`` (-1: a rule without one), what its finding
     #: shows: the ``let`` s bound before it, then the operands of the failed comparison
@@ -179,33 +185,21 @@ class CompiledRule:
 
 
 @attrs.frozen(eq=False)
-class RuleBlueprint:
+class RuleBlueprint(_RuleFacts):
     """A compiled rule as plain data: what :class:`CompiledRule` holds besides its functions,
     and the generated code they are made from (:func:`rebuild_rule`). It pickles."""
 
-    rule_id: str
-    title: str
-    severity: Severity
-    applies_to: str | None
-    rule_source: str
-    at: tuple[str, ...]
-    loop_type: DslType | None
-    loop_path: str | None
     evidence_steps: tuple[int, ...]  # the keys of CompiledRule.shows, in order
     case_levels: tuple[Severity, ...]  # the severities of the ``severity … if`` cases
     generated: Generated
 
 
+_FACTS = tuple(field.name for field in attrs.fields(_RuleFacts))
+
+
 def _assemble(blueprint: RuleBlueprint, made: CompiledParts) -> CompiledRule:
     return CompiledRule(
-        rule_id=blueprint.rule_id,
-        title=blueprint.title,
-        severity=blueprint.severity,
-        applies_to=blueprint.applies_to,
-        rule_source=blueprint.rule_source,
-        at=blueprint.at,
-        loop_type=blueprint.loop_type,
-        loop_path=blueprint.loop_path,
+        **{fact: getattr(blueprint, fact) for fact in _FACTS},
         run=made.run,
         shows=dict(zip(blueprint.evidence_steps, made.evidence, strict=True)),
         message_in=made.message,
