@@ -301,8 +301,7 @@ def _finding(rule: CompiledRule, declaration: Declaration, failure: Failure,
     step, value, env, index, item = failure
     env[BUDGET] = budget
     path, source, shown = "", declaration.source, ""
-    # (rule.batch, without the call) a batch's element is the declaration
-    if rule.loop_type is not None and rule.applies_to != "batch":
+    if rule.loop_type is not None and not rule.batch:  # a batch's element is the declaration
         if rule.loop_path is None:  # a computed list: the finding is about the declaration
             shown = format_value(item, rule.loop_type)
         else:

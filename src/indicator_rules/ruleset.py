@@ -637,7 +637,8 @@ def _remade_exactly(ruleset: Ruleset, entry: _CompiledEntry, resolve: Resolve) -
 
 
 def _save_compiled(key: str, ruleset: Ruleset) -> None:
-    if any(rule.blueprint is None for rule in ruleset.compiled):
+    blueprints = tuple(rule.blueprint for rule in ruleset.compiled if rule.blueprint is not None)
+    if len(blueprints) != len(ruleset.compiled):
         return
     entry = _CompiledEntry(
         (ruleset.name, ruleset.title, ruleset.version, ruleset.source, ruleset.file),
@@ -646,7 +647,7 @@ def _save_compiled(key: str, ruleset: Ruleset) -> None:
         ruleset._sources,
         ruleset._resolutions,
         _registry_signature(ruleset._functions),
-        tuple(rule.blueprint for rule in ruleset.compiled if rule.blueprint is not None),
+        blueprints,
     )
     try:
         data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
@@ -668,12 +669,8 @@ def _load_compiled(key: str) -> Ruleset | None:
         entry = pickle.loads(data)  # our own entry, written by _save_compiled
         if not isinstance(entry, _CompiledEntry):
             return None
-        for file, text in entry.texts.items():
-            if _read(Path(file)) != text:
-                return None
-        for (file, reference), found in entry.resolutions.items():
-            if str(_resolve(reference, Path(file).parent)) != found:
-                return None
+        if not _unchanged(entry.texts, entry.resolutions):
+            return None
         functions = FunctionRegistry.with_plugins()
         if _registry_signature(functions) != entry.functions:
             return None
@@ -686,9 +683,9 @@ def _load_compiled(key: str) -> Ruleset | None:
                    entry.resolutions)
 
 
-#: Rulesets loaded with the installed functions, by file and plugins: the files' digests
-#: when loaded, and the ruleset (loading the same unchanged files again returns it).
-_LOADED: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[str, str], ...], Ruleset]] = {}
+#: Rulesets loaded with the installed functions, by file and plugins (loading the same
+#: unchanged files again returns the ruleset already made).
+_LOADED: dict[tuple[str, tuple[str, ...]], Ruleset] = {}
 _PLUGINS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
@@ -705,11 +702,16 @@ def _plugin_signature() -> tuple[str, ...]:
     return _PLUGINS[key]
 
 
-def _digest(file: str) -> str:
+def _unchanged(texts: Mapping[str, str], resolutions: Mapping[tuple[str, str], str]) -> bool:
+    """Whether the files still hold ``texts`` and each ``extends`` still finds the file it
+    found: then a ruleset made from them is still the ruleset these files make."""
     try:
-        return hashlib.sha256(Path(file).read_bytes()).hexdigest()
-    except OSError:
-        return ""
+        if any(_read(Path(file)) != text for file, text in texts.items()):
+            return False
+    except RulesetLoadError:  # a file gone or unreadable
+        return False
+    return all(str(_resolve(reference, Path(file).parent)) == found
+               for (file, reference), found in resolutions.items())
 
 
 def load_ruleset(name_or_path: str | Path, *,
@@ -728,10 +730,9 @@ def load_ruleset(name_or_path: str | Path, *,
             f"cannot find ruleset {str(name_or_path)!r}",
             hint=f"built-in rulesets: {known}; or give the path of a .rules file")])
     key = (_place(path), _plugin_signature()) if functions is None else None
-    if key is not None and key in _LOADED:
-        digests, remembered = _LOADED[key]
-        if all(_digest(file) == digest for file, digest in digests):
-            return remembered
+    remembered = _LOADED.get(key) if key is not None else None
+    if remembered is not None and _unchanged(remembered._sources, remembered._resolutions):
+        return remembered
     disk_key = _compiled_key(path, key[1]) if key is not None else None
     ruleset = _load_compiled(disk_key) if disk_key is not None else None
     if ruleset is None:
@@ -742,7 +743,7 @@ def load_ruleset(name_or_path: str | Path, *,
             _save_compiled(disk_key, ruleset)
     if key is not None:
         ruleset.reference = str(path.absolute())  # symbolic links kept: extends beside them
-        _LOADED[key] = (tuple((file, _digest(file)) for file in ruleset._sources), ruleset)
+        _LOADED[key] = ruleset
     return ruleset
 
 

@@ -72,11 +72,11 @@ def _check_shared(start: int, stop: int) -> list[Report]:
     return _check_chunk(_worker_declarations[start:stop])
 
 
-def _pool(ruleset: Ruleset, jobs: int) -> ProcessPoolExecutor:
+def _pool(ruleset: Ruleset, jobs: int, *, fork: bool = False) -> ProcessPoolExecutor:
     """Workers that hold the ruleset: reloaded from its file where it has one (works with any
-    start method), else inherited by forking."""
+    start method), else — or with ``fork`` — inherited by forking."""
     global _worker_rules
-    if ruleset.reference is not None:
+    if ruleset.reference is not None and not fork:
         return ProcessPoolExecutor(jobs, initializer=_start_worker,
                                    initargs=(ruleset.reference,))
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -135,17 +135,13 @@ def _with_batch_in_parallel(ruleset: Ruleset, entries: list[InputItem | InputErr
                             jobs: int) -> Iterator[Checked | InputError]:
     """All the input is in memory (the batch rules need it): the workers check each
     declaration's own rules while this process runs the batch rules, then the two are merged."""
-    global _worker_rules, _worker_declarations
+    global _worker_declarations
     declarations = [entry.declaration for entry in entries if isinstance(entry, InputItem)]
     shared = "fork" in multiprocessing.get_all_start_methods()
     if shared:  # forked workers inherit the rules and the declarations: nothing is pickled
-        _worker_rules, _worker_declarations = _own_rules(ruleset), declarations
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(None,))
-    else:
-        pool = _pool(ruleset, jobs)
+        _worker_declarations = declarations
     try:
-        with pool:
+        with _pool(ruleset, jobs, fork=shared) as pool:
             submitted = []
             start = 0
             for chunk in _chunks(entries, CHUNK):

@@ -512,9 +512,9 @@ class _Writer:
         return self._each(node.collection, node.element, add)
 
     def _make_list(self, node: c.MakeList) -> str:
-        if all(isinstance(item, c.Const) for item in node.items):  # a literal: built once
-            return self.constant(tuple(item.value for item in node.items)  # type: ignore[union-attr]
-                                 )
+        constant = _constant_value(node)
+        if constant is not _UNSET:  # a literal: built once
+            return self.constant(constant)
         items = [self.local(self.value(item)) for item in node.items]
         return self.known(f"({''.join(f'{item}, ' for item in items)})")
 
@@ -535,11 +535,9 @@ class _Writer:
             return self.elements_non_null(collection.inner)
         if isinstance(collection, c.Filter):
             return self.elements_non_null(collection.collection)
-        if isinstance(collection, c.Const):  # a list written out (or a param) without null
-            return isinstance(collection.value, tuple) and None not in collection.value
-        if isinstance(collection, c.MakeList):
-            return all(isinstance(item, c.Const) and item.value is not None
-                       for item in collection.items)
+        constant = _constant_value(collection)  # a list written out (or a param)
+        if constant is not _UNSET:
+            return isinstance(constant, tuple) and None not in constant
         return (isinstance(collection, c.Field) and not collection.project
                 and collection.type.item is not None
                 and collection.type.item.kind is Kind.RECORD
@@ -565,17 +563,9 @@ def _constant_value(node: c.Node) -> Any:
 
 def _constant_members(node: c.In) -> frozenset[Any] | None:
     """The members of a constant list of texts (or numbers) without nulls, else None."""
-    collection = node.collection
     if node.substring:
         return None
-    if isinstance(collection, c.MakeList) and all(isinstance(item, c.Const)
-                                                  for item in collection.items):
-        values: Any = tuple(item.value for item in collection.items  # type: ignore[union-attr]
-                            )
-    elif isinstance(collection, c.Const):
-        values = collection.value
-    else:
-        return None
+    values = _constant_value(node.collection)
     if not isinstance(values, tuple) or any(value is None for value in values):
         return None
     try:
