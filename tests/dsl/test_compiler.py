@@ -324,3 +324,66 @@ def test_a_long_word_list_is_searched_word_by_word():
     assert ".search(" not in _source(ruleset, "X01")
     assert [f.message for f in ruleset.check(_declaration("词99号", "词", "x")).findings] == [
         "词99号"]
+
+
+def test_a_filter_over_written_out_reasons_is_one_test_per_reason():
+    ruleset = load_ruleset_text(
+        'rule X01 "原因"\n  severity info\n  for each i in indicators\n'
+        '  let reasons = ["太长", "有数字", "空"] where (it == "太长" and len(i.name) > 3) or '
+        '(it == "有数字" and matches(i.name, "[0-9]")) or (it == "空" and blank(i.value.text))\n'
+        '  require count(reasons) == 0\n  message "{i.name}：{reasons}"\n')
+    source = _source(ruleset, "X01")
+    assert source.count("for ") == 1  # the loop over the indicators; none over the reasons
+    assert "steps -= 3" in source  # the three visits are counted as the loop would count them
+    rows = (Indicator(name="很长的名字1", value=IndicatorValue(text="")),
+            Indicator(name="a", value=IndicatorValue(text="3次")),
+            Indicator(name="b2", value=IndicatorValue(text="3次")))
+    report = ruleset.check(ProjectDeclaration(indicators=rows))
+    assert [f.message for f in report.findings] == ["很长的名字1：太长、有数字、空", "b2：有数字"]
+
+
+def test_a_filter_whose_element_is_not_compared_with_constants_stays_a_loop():
+    ruleset = load_ruleset_text(
+        'rule X01 "词"\n  severity info\n  for each i in indicators\n'
+        '  let found = ["培训", "会议", "检查", "调研"] where it in i.name\n'
+        '  require count(found) == 0\n  message "{found}"\n')
+    source = _source(ruleset, "X01")
+    assert source.count("for ") == 2
+    assert [f.message for f in ruleset.check(_declaration("培训会议", "x")).findings] == [
+        "培训、会议"]
+
+
+@pytest.mark.parametrize(("condition", "names", "failing"), [
+    ("count(i.value.targets) > 0", ["a"], []),
+    ("len(i.name) <= 2", ["ab", "abc"], ["abc"]),
+    ("len(i.name) == 2.5", ["ab"], ["ab"]),  # not a whole number: compared as Decimals
+    ("len(i.name) != 1", ["a", "bc"], ["a"]),
+    ("count(i.value.targets where number >= 3) < 1", ["a"], ["a"]),
+])
+def test_a_length_compared_with_a_whole_number_is_an_int_comparison(
+        condition: str, names: list[str], failing: list[str]):
+    ruleset = load_ruleset_text(
+        f'rule X01 "长度"\n  severity info\n  for each i in indicators\n  require {condition}\n'
+        '  message "{i.name}"\n')
+    run = _source(ruleset, "X01").split("\ndef ", 1)[0]  # the rule (the evidence shows Decimals)
+    assert ("_Decimal(len(" in run) == ("2.5" in condition)
+    report = ruleset.check(_declaration(*names))
+    assert [f.message for f in report.findings] == failing
+
+
+def test_a_filter_written_in_the_where_and_again_in_a_let_is_computed_once():
+    ruleset = load_ruleset_text(
+        'rule X01 "单位"\n  severity info\n'
+        '  for each i in indicators where count(i.value.targets where not implied) > 0\n'
+        '  let written = i.value.targets where not implied\n'
+        '  let others = i.value.targets where implied\n'
+        '  require count(written) == 1 and count(others) == 0\n  message "{i.name}"\n')
+    source = _source(ruleset, "X01").split("\ndef ", 1)[0]
+    assert source.count("for ") == 3  # the indicators, `where not implied` once, `where implied`
+    assert " is None" not in source  # a list field's elements are never null: no test of each
+    rows = (Indicator(name="a", value=IndicatorValue(text="3次")),
+            Indicator(name="b", value=IndicatorValue(text="3次，5人")),
+            Indicator(name="c", value=IndicatorValue(text="全覆盖")),
+            Indicator(name="d", value=IndicatorValue(text="3次，全覆盖")))
+    report = ruleset.check(ProjectDeclaration(indicators=rows))
+    assert [f.message for f in report.findings] == ["b", "d"]

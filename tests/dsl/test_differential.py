@@ -84,6 +84,24 @@ LEAF_CONDITIONS = st.one_of(
                      "all_nonempty(indicators.value.dated)"]),
 )
 CONDITIONS = st.recursive(LEAF_CONDITIONS, _conditions, max_leaves=6)
+#: Filters over lists written out in constants, which the compiler unrolls (one test per
+#: constant, the condition specialised and folded for each): the element compared with
+#: constants in every position folding sees, shadowed by an inner filter, and left alone.
+PICKED = st.one_of(
+    st.builds(lambda a, b, d: f'(["甲", "乙", "丙"] where (it == "甲" and {a}) or (it == "乙" '
+              f'and {b}) or (it != "甲" and it != "乙" and {d}))', CONDITIONS, CONDITIONS,
+              CONDITIONS),
+    st.builds(lambda a, b: f"([1, 2, 3] where (it == 1 and {a}) or (it >= 2 and {b}))",
+              CONDITIONS, CONDITIONS),
+    st.builds(lambda a: f'(["甲", "乙"] where {a} and it == "乙")', CONDITIONS),
+    st.builds(lambda a: f'(["甲", "乙"] where it in ["甲", "x"] or {a})', CONDITIONS),
+    st.builds(lambda a: f'(["甲", "乙"] where not (it == "甲") or {a})', CONDITIONS),
+    st.builds(lambda a: f'(["甲", ""] where (it == null or blank(it)) and {a})', CONDITIONS),
+    st.builds(lambda a: f'(["甲", "乙"] where count(["甲", "丙"] where it == "甲") > 1 or '
+              f'(it == "乙" and {a}))', CONDITIONS),
+    st.builds(lambda a: f'(["甲", "乙"] where {a})', CONDITIONS),
+    st.builds(lambda n: f"([1, 2, 3] where it > {n})", NUMBERS),
+)
 
 DECLARATIONS = st.builds(
     ProjectDeclaration,
@@ -133,7 +151,8 @@ def _outcome(run: Any) -> Any:
         return ("error", str(error))
 
 
-@given(NUMBERS | MONEY | CONDITIONS | LISTS, DECLARATIONS)
+@given(NUMBERS | MONEY | CONDITIONS | LISTS | PICKED | PICKED.map(lambda p: f"count({p}) == 1"),
+       DECLARATIONS)
 def test_compiled_closures_agree_with_the_interpreter(text: str, declaration: ProjectDeclaration):
     node = _check(text)
     env = {c.DECLARATION: declaration, CONTEXT: RuntimeContext.of(declaration.money_unit)}

@@ -1,6 +1,7 @@
 """The record fields hold what their types say: a field typed without ``or null`` never reads
-None. The generated code relies on it (it leaves out the null checks of such reads), so each
-getter is held to its type here on drawn declarations, empty ones and the sample forms."""
+None, and a list field's elements are never None. The generated code relies on it (it leaves
+out the null checks of such reads), so each getter is held to its type here on drawn
+declarations, empty ones and the sample forms."""
 
 from __future__ import annotations
 
@@ -51,8 +52,12 @@ def _nulls(declaration: Declaration) -> list[str]:
     found = []
     for record_name, obj in _objects(declaration):
         for name, spec in RECORDS[record_name].fields.items():
-            if not spec.type.nullable and spec.get(obj, context) is None:
+            value = spec.get(obj, context)
+            if not spec.type.nullable and value is None:
                 found.append(f"{record_name}.{name}")
+            item = spec.type.item  # a list's elements too: the compiler relies on them
+            if item is not None and not item.nullable and None in (value or ()):
+                found.append(f"{record_name}.{name}[]")
     return found
 
 

@@ -16,6 +16,7 @@ from indicator_rules.dsl.nodes import RuleNode, Span
 from indicator_rules.dsl.types import DslType, FieldSpec
 
 __all__ = [
+    "CHILD_FIELDS",
     "DECLARATION",
     "NODE_TYPES",
     "And",
@@ -235,6 +236,14 @@ Node: TypeAlias = (
 )
 #: Every kind of node, for code that handles each (the compiler, the hoister).
 NODE_TYPES: tuple[type, ...] = get_args(Node)
+#: The fields of each kind of node that may hold nodes (or tuples of nodes), for code that
+#: walks or rebuilds a tree.
+CHILD_FIELDS: dict[type, tuple[str, ...]] = {
+    node_type: tuple(field.name for field in attrs.fields(node_type) if field.name not in (
+        "type", "span", "label", "name", "spec", "project", "flatten", "operator", "negated",
+        "substring", "element", "function", "slot", "value"))
+    for node_type in NODE_TYPES
+}
 
 
 @attrs.frozen(eq=False)

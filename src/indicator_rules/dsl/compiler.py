@@ -38,7 +38,8 @@ import attrs
 
 from indicator_rules.dsl import checked as c
 from indicator_rules.dsl.cache import code_of
-from indicator_rules.dsl.functions import INLINE_CALL
+from indicator_rules.dsl.folding import size, specialize
+from indicator_rules.dsl.functions import INLINE_CALL, LENGTH_FUNCTIONS
 from indicator_rules.dsl.semantics import (
     BUDGET,
     arithmetic,
@@ -165,9 +166,14 @@ class _Namespace:
                     parts.append(id(part.implementation))
                 elif name == "spec":
                     parts.append(id(part.get))
+                elif name == "element":
+                    parts.append(None)  # the checker names each filter's element anew
                 else:
                     parts.append(part)
-            found = (tuple(parts), tuple(sorted(free)))
+            shape = tuple(parts)
+            if isinstance(node, c.Filter | c.Map):
+                shape = _bound(shape, node.element, 0)
+            found = (shape, tuple(sorted(free)))
         self._shapes[id(node)] = (node, found)  # the node is kept, so its id stays unique
         return found
 
@@ -199,6 +205,7 @@ class _Writer:
         #: and total functions guarantee (their users need no null check)
         self.non_null: set[str] = set()
         self.memos: set[str] = set()
+        self.non_null_items: set[str] = set()  # locals holding lists without null elements
         #: values already computed where the code being written runs: structural key of a
         #: node → the local holding its value (see ``value``)
         self.available: dict[Hashable, str] = {}
@@ -414,11 +421,28 @@ class _Writer:
             left = self.local(self.value(node.left))
             right = self.local(self.value(node.right))
             return f"_compare({self.constant(node.operator)}, {left}, {right}, {tolerance})"
+        counted = self._counted(node)
+        if counted is not None:
+            return counted
         left = self.local(self.value(node.left))
         right = self.local(self.value(node.right))
         operator = node.operator  # one of the six the grammar knows: == != < <= > >=
         _own(operator in ("==", "!=", "<", "<=", ">", ">="), operator)
         return self.unless_null((left, right), f"{left} {operator} {right}")
+
+    def _counted(self, node: c.Compare) -> str | None:
+        """``count(x) > 0``, ``len(t) <= 15``: the int length compared with the whole number
+        (exactly what comparing the two Decimals gives, without making one), else None."""
+        length, bound = node.left, _constant_value(node.right)
+        if not (isinstance(length, c.Apply) and length.function.implementation in
+                LENGTH_FUNCTIONS and isinstance(bound, Decimal) and bound.is_finite()
+                and bound == bound.to_integral_value()):
+            return None
+        (argument,) = length.arguments
+        measured = self.local(self.value(argument))
+        _own(node.operator in ("==", "!=", "<", "<=", ">", ">="), node.operator)
+        return self.unless_null(
+            (measured,), f"len({measured}) {node.operator} {self.constant(int(bound))}")
 
     def _is_null(self, node: c.IsNull) -> str:
         operand = self.local(self.value(node.operand))
@@ -494,11 +518,42 @@ class _Writer:
         return self.known(result, known)
 
     def _filter(self, node: c.Filter) -> str:
+        unrolled = self._unrolled(node)
+        if unrolled is not None:
+            return unrolled
+
         def keep(result: str) -> None:
             condition = self.value(node.condition)
             with self.block(f"if {condition} is True:"):
                 self.emit(f"{result}.append({self.scope[node.element]})")
         return self._each(node.collection, node.element, keep)
+
+    def _unrolled(self, node: c.Filter) -> str | None:
+        """A filter over a short list of constants, one test per constant: the condition
+        specialised for each (see :mod:`~indicator_rules.dsl.folding`), when that makes it
+        smaller; else None (the filter is written as a loop)."""
+        constants = _constant_value(node.collection)
+        if (not isinstance(constants, tuple) or not 0 < len(constants) <= _UNROLL_AT_MOST
+                or any(not isinstance(value, _UNROLLED_TYPES) for value in constants)):
+            return None
+        item_type = node.collection.type.item
+        assert item_type is not None  # a filter's collection is a list
+        conditions = [specialize(node.condition, node.element,
+                                 c.Const(value, item_type, node.span)) for value in constants]
+        if sum(map(size, conditions)) > size(node.condition) * _UNROLL_GROWTH:
+            return None  # the element is not compared with constants: a loop is shorter
+        self.spend(str(len(constants)))  # a count of this module's, as the loop would spend
+        result = self.temp()
+        self.emit(f"{result} = []")
+        for value, condition in zip(constants, conditions, strict=True):
+            test = self.value(condition)
+            if test in ("False", "None"):
+                continue
+            with self.block(f"if {test} is True:") if test != "True" else \
+                    contextlib.nullcontext():
+                self.emit(f"{result}.append({self.constant(value)})")
+        self.assign(result, f"tuple({result})")
+        return self.known(result)
 
     def _map(self, node: c.Map) -> str:
         def add(result: str) -> None:
@@ -538,11 +593,38 @@ class _Writer:
         constant = _constant_value(collection)  # a list written out (or a param)
         if constant is not _UNSET:
             return isinstance(constant, tuple) and None not in constant
-        return (isinstance(collection, c.Field) and not collection.project
-                and collection.type.item is not None
-                and collection.type.item.kind is Kind.RECORD
-                and isinstance(collection.target, c.Var)
-                and collection.target.name == c.DECLARATION)
+        if isinstance(collection, c.Var):  # a let holding one of these
+            return self.variable(collection.name) in self.non_null_items
+        if isinstance(collection, c.Field) and not collection.project:
+            item = collection.spec.type.item  # a list field of the model holds what it says
+            return item is not None and not item.nullable
+        return False
+
+    def bind(self, name: str, node: c.Node) -> str:
+        """A new local holding the value of ``node``, bound to ``name`` (a ``let``)."""
+        local = self.temp("v")
+        self.assign(local, self.value(node))
+        if self.elements_non_null(node):
+            self.non_null_items.add(local)
+        self.scope[name] = local
+        return local
+
+
+def _bound(shape: Hashable, element: str, depth: int) -> Hashable:
+    """The shape of a filter (or map) with its element written as ``("bound", depth)``: the
+    number of filters between a use and the filter binding it. The checker gives every
+    filter's element a name of its own, so ``targets where not implied`` written twice would
+    differ by that name alone; bound by position, the two are one shape and computed once."""
+    if not isinstance(shape, tuple):
+        return shape
+    if shape == ("var", element):
+        return ("bound", depth)
+    if shape and shape[0] in ("Filter", "Map"):
+        # a filter in the shape: its collection is outside it, the rest one binding deeper
+        kind, collection, *rest = shape
+        return (kind, _bound(collection, element, depth),
+                *(_bound(part, element, depth + 1) for part in rest))
+    return tuple(_bound(part, element, depth) for part in shape)
 
 
 def _own(ok: bool, what: str) -> None:
@@ -573,6 +655,12 @@ def _constant_members(node: c.In) -> frozenset[Any] | None:
     except TypeError:  # records are not hashable
         return None
 
+
+#: filters over at most this many constants are unrolled (one test per constant) …
+_UNROLL_AT_MOST = 16
+#: … when their specialised conditions are together at most this times the condition's size
+_UNROLL_GROWTH = 2
+_UNROLLED_TYPES = (str, Decimal)  # constants that are never null and fold in comparisons
 
 _TRIVIAL = (c.Const, c.Var, c.Memo, c.MakeList)
 #: the fields of each node that say what it computes (not its type, place or label)
@@ -680,9 +768,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
     writer.variable(BUDGET)  # every run counts its visits, and hands what is left to findings
     writer.emit("out = []")
     for name, node in plan.prelude:
-        local = writer.temp("v")
-        writer.assign(local, writer.value(node))
-        writer.scope[name] = local
+        writer.bind(name, node)
     skip = "return None"
     if plan.loop_base is not None:
         items = writer.temp("items")
@@ -713,10 +799,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
 
     for number, (kind, name, node) in enumerate(plan.steps):
         if kind == "let":
-            local = writer.temp("v")
-            writer.assign(local, writer.value(node))
-            writer.scope[name] = local
-            bound.append((name, local))
+            bound.append((name, writer.bind(name, node)))
         elif kind == "when":
             with writer.block(f"if {writer.value(node)} is not True:"):
                 writer.emit(skip)

@@ -43,8 +43,8 @@ from indicator_rules.taxonomy import (
     missing_level1,
 )
 
-__all__ = ["INLINE_CALL", "Function", "FunctionRegistry", "SignatureError", "builtin_functions",
-           "plugin_entry_points"]
+__all__ = ["INLINE_CALL", "LENGTH_FUNCTIONS", "Function", "FunctionRegistry", "SignatureError",
+           "builtin_functions", "plugin_entry_points"]
 
 ENTRY_POINT_GROUP = "indicator_rules.functions"
 
@@ -391,10 +391,15 @@ def _declaration_and_profile(name: str, result: DslType) -> TypeRule:
 
 def _profile(declaration: Declaration, name: str) -> Profile:
     if name == "auto":
-        name = guess_profile((i.level1, i.level2) for i in declaration.indicators)
+        name = _guessed_profile(tuple((i.level1, i.level2) for i in declaration.indicators))
     if name not in PROFILES:
         raise ValueError(f"unknown taxonomy profile {name!r} (known: {', '.join(PROFILES)}, auto)")
     return PROFILES[name]
+
+
+@functools.lru_cache(maxsize=1024)  # several rules ask for one form's profile
+def _guessed_profile(pairs: tuple[tuple[str, str], ...]) -> str:
+    return guess_profile(pairs)
 
 
 def _plain_number(number: Decimal) -> str:
@@ -486,8 +491,11 @@ def common_bigrams(first: str, second: str) -> tuple[str, ...]:
     the first, each once. Pieces with a digit are left out, so 100 and 2021 never make two texts
     look related. A crude keyword overlap for Chinese, which has no spaces between words:
     文体活动 and 丰富职工文体生活 share 文体."""
+    ordered, own = _bigrams(normalize_text(first))
     pieces = _bigrams(normalize_text(second))[1]
-    return tuple(piece for piece in _bigrams(normalize_text(first))[0] if piece in pieces)
+    if own.isdisjoint(pieces):  # most pairs: nothing in common, found without a loop
+        return ()
+    return tuple(piece for piece in ordered if piece in pieces)
 
 
 @functools.lru_cache(maxsize=2048)  # a form's name and goal, met again on each of its rows
@@ -729,6 +737,10 @@ def _inline_contains_any(types: Sequence[DslType], non_null: Sequence[bool],
 
 #: What the compiler writes for a call: a template and the values it names ``{c0}``, ``{c1}`` …
 Inline = tuple[str, tuple[Any, ...]] | None
+
+#: The built-ins whose value is the length of their one argument (``count``, ``len``), as a
+#: Decimal: compared with a whole number, the compiler compares the int ``len()`` itself.
+LENGTH_FUNCTIONS: frozenset[Callable[..., Any]] = frozenset({_count})
 
 #: Built-in functions the compiler writes out instead of calling, by implementation: given the
 #: argument types, which arguments are known non-null, and the values of the constant

@@ -51,17 +51,8 @@ def free_names(node: c.Node, memo: dict[int, frozenset[str]] | None = None) -> f
     return found
 
 
-#: The fields of each node type that may hold nodes (or tuples of nodes).
-_NODE_FIELDS: dict[type, tuple[str, ...]] = {
-    node_type: tuple(field.name for field in attrs.fields(node_type) if field.name not in (
-        "type", "span", "label", "name", "spec", "project", "flatten", "operator", "negated",
-        "substring", "element", "function", "slot", "value"))
-    for node_type in c.NODE_TYPES
-}
-
-
 def _children(node: c.Node) -> Iterator[c.Node]:
-    for name in _NODE_FIELDS[type(node)]:
+    for name in c.CHILD_FIELDS[type(node)]:
         value = getattr(node, name)
         if isinstance(value, tuple):
             yield from value
@@ -106,7 +97,7 @@ def hoist(node: c.Node, invariant: frozenset[str], slots: Iterator[int], *,
         return hoist(child, invariant, slots, repeated=again, memos=memos)
 
     changes: dict[str, Any] = {}
-    for name in _NODE_FIELDS[type(node)]:
+    for name in c.CHILD_FIELDS[type(node)]:
         value = getattr(node, name)
         again = repeated or (isinstance(node, c.Filter | c.Map) and name != "collection")
         if isinstance(value, tuple):
