@@ -100,6 +100,10 @@ PICKED = st.one_of(
     st.builds(lambda a: f'(["甲", "乙"] where count(["甲", "丙"] where it == "甲") > 1 or '
               f'(it == "乙" and {a}))', CONDITIONS),
     st.builds(lambda a: f'(["甲", "乙"] where {a})', CONDITIONS),
+    st.builds(lambda a, op: f'(["甲", "乙"] where (it == "甲") {op} ({a}))', CONDITIONS,
+              st.sampled_from(["==", "!="])),
+    st.builds(lambda a, op: f'(["甲", "乙"] where ({a}) {op} (it != "乙"))', CONDITIONS,
+              st.sampled_from(["==", "!="])),
     st.builds(lambda n: f"([1, 2, 3] where it > {n})", NUMBERS),
 )
 

@@ -260,8 +260,10 @@ class _Writer:
         return root
 
     def constant(self, value: Any) -> str:
-        if value is None or value is True or value is False:
-            return repr(value)
+        if value is True or value is False:
+            return self.known(repr(value))
+        if value is None:
+            return "None"
         name = self.namespace.name(value)
         self.non_null.add(name)
         return name

@@ -25,6 +25,7 @@ import attrs
 
 from indicator_rules.dsl import checked as c
 from indicator_rules.dsl.semantics import compare, contains
+from indicator_rules.dsl.types import Kind
 
 __all__ = ["size", "specialize"]
 
@@ -74,8 +75,14 @@ def _fold(node: c.Node) -> c.Node:
     children decide it."""
     if isinstance(node, c.Compare) and node.tolerance is None:
         left, right = _constant(node.left), _constant(node.right)
-        if (isinstance(left, _FOLDABLE) and type(left) is type(right)):
+        if isinstance(left, _FOLDABLE) and type(left) is type(right):
             return _truth(node, compare(node.operator, left, right))
+        if node.operator in ("==", "!="):
+            # true == x is x, false == x is not x, for a condition x (null stays null)
+            for known, other in ((left, node.right), (right, node.left)):
+                if isinstance(known, bool) and other.type.kind is Kind.BOOL:
+                    same = known == (node.operator == "==")
+                    return other if same else _fold(c.Not(other, node.type, node.span))
     elif isinstance(node, c.IsNull) and isinstance(node.operand, c.Const):
         return _truth(node, (node.operand.value is None) != node.negated)
     elif isinstance(node, c.In) and not node.substring:

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import TypeVar
 
 import attrs
-import pyparsing as pp
 
 from indicator_rules.values._grammar import (
     DATE_START,
@@ -25,6 +24,7 @@ from indicator_rules.values._grammar import (
     date_mention,
     target,
 )
+from indicator_rules.values._matcher import Found, matcher
 from indicator_rules.values._numerals import (
     CHINESE_DIGITS,
     arabic_to_decimal,
@@ -44,6 +44,10 @@ from indicator_rules.values._units import (
     PERIOD_WORDS,
     WRITTEN_UNITS,
 )
+
+#: The grammar's two located productions, matched as pyparsing matches them (``_matcher``).
+_TARGET = matcher(target)
+_DATE_MENTION = matcher(date_mention)
 
 #: How many distinct cell texts ``parse_value`` remembers (a batch of forms repeats many values).
 CACHE_SIZE = 8192
@@ -118,17 +122,18 @@ _WHOLE_YEAR = re.compile(r"^(?P<y>(?:19|20)\d{2})年度?(?:完成|内|前)?$")
 
 
 def _scan(
-    expr: pp.ParserElement,
+    match: Callable[[str], Found | None],
     start: re.Pattern[str],
     work: str,
-    accept: Callable[[int, int, pp.ParseResults], _T | None],
+    accept: Callable[[int, int, Found], _T | None],
 ) -> list[_T]:
-    """Match *expr* at the candidate starts in *work*, left to right, without overlaps.
+    """Match a production at the candidate starts in *work*, left to right, without overlaps.
 
     Candidates come from the regex *start*, so the grammar is tried only where a match can
-    begin. A failed attempt is an expected outcome (``ParseException``), not an error.
-    *accept* turns a match (start, end, results) into a result or rejects it with ``None``;
-    candidates inside an accepted match are skipped.
+    begin; *match* is the production's matcher (``_matcher``: what ``parse_string`` of the
+    pyparsing production finds, or None), given the window of text from the candidate on.
+    *accept* turns a match (start, end, what matched) into a result or rejects it with
+    ``None``; candidates inside an accepted match are skipped.
     """
     found: list[_T] = []
     resume = 0
@@ -136,12 +141,11 @@ def _scan(
         loc = candidate.start()
         if loc < resume:
             continue
-        try:
-            located = expr.parse_string(work[loc : loc + WINDOW])
-        except pp.ParseBaseException:
+        located = match(work[loc : loc + WINDOW])
+        if located is None:
             continue
-        begin, end = loc + located["locn_start"], loc + located["locn_end"]
-        result = accept(begin, end, located["value"])
+        begin, end = loc + located.begin, loc + located.end
+        result = accept(begin, end, located)
         if result is not None:
             found.append(result)
             resume = end
@@ -157,14 +161,6 @@ def _small_number(text: str | None) -> int | None:
     if text.isdigit():
         return int(text)
     return chinese_to_int(text) if all(c in CHINESE_DIGITS or c == "十" for c in text) else None
-
-
-def _match_token(results: pp.ParseResults) -> re.Match[str]:
-    """The ``re.Match`` token of a production built with ``as_match`` (see ``_grammar``)."""
-    for token in results:
-        if isinstance(token, re.Match):
-            return token
-    raise AssertionError("the grammar always yields one re.Match token")  # pragma: no cover
 
 
 def _group(match: re.Match[str], name: str) -> str | None:
@@ -303,16 +299,16 @@ class _Dates:
                     self.years.append(int(year))
                 work = work[:begin] + _BLANK * (end - begin) + work[end:]
         self.work = work
-        for begin, end in _scan(date_mention, DATE_START, work, self._add):
+        for begin, end in _scan(_DATE_MENTION, DATE_START, work, self._add):
             self.work = self.work[:begin] + _BLANK * (end - begin) + self.work[end:]
 
-    def _add(self, begin: int, end: int, results: pp.ParseResults) -> tuple[int, int] | None:
-        return (begin, end) if self._read(results) else None
+    def _add(self, begin: int, end: int, found: Found) -> tuple[int, int] | None:
+        return (begin, end) if self._read(found) else None
 
-    def _read(self, results: pp.ParseResults) -> bool:
+    def _read(self, found: Found) -> bool:
         """Record a date match; False when it is not a real date (2.30前)."""
-        if "range" in results:
-            token = _match_token(results)
+        (token,) = found.tokens  # each date production is one regex
+        if "range" in found.names:
             date_range = _date_range(token)
             start, end = date_range.start, date_range.end
             if None not in (start.year, end.year) and (start.year, start.month or 1) > (
@@ -323,8 +319,8 @@ class _Dates:
             self.years.extend(y for y in (date_range.start.year, date_range.end.year) if y)
             if self.date_range is None:
                 self.date_range = date_range
-        elif "deadline" in results:
-            deadline = _deadline(_match_token(results))
+        elif "deadline" in found.names:
+            deadline = _deadline(token)
             if deadline is None:
                 return False
             if deadline.year is not None:
@@ -332,7 +328,7 @@ class _Dates:
             if self.deadline is None:
                 self.deadline = deadline
         else:
-            self.years.append(int(_match_token(results)["y"]))
+            self.years.append(int(token["y"]))
         return True
 
 
@@ -441,11 +437,10 @@ def _ratio(get: _Getter) -> tuple[Decimal, str, bool] | None:
 class _Reading:
     """One target match turned into plain fields, before the acceptance checks."""
 
-    def __init__(self, results: pp.ParseResults) -> None:
+    def __init__(self, tokens: tuple[re.Match[str], ...]) -> None:
         self.parts: dict[str, str] = {
             name: part
-            for token in results
-            if isinstance(token, re.Match)
+            for token in tokens
             for name, part in token.groupdict().items()
             if part is not None
         }
@@ -590,11 +585,11 @@ class _TargetReader:
         self.previous_end = 0
         self.notes: list[str] = []  # suspected notes found while reading targets
 
-    def __call__(self, begin: int, end: int, results: pp.ParseResults) -> Target | None:
+    def __call__(self, begin: int, end: int, found: Found) -> Target | None:
         work = self.work
         if work[begin] == "-" and _NUMBER_BEFORE.search(work, max(0, begin - 12), begin):
             return None  # 3次-5人: a dash right after a number is not a minus sign
-        reading = _Reading(results)
+        reading = _Reading(found.tokens)
         if reading.chinese:
             if not _chinese_acceptable(reading, work, end):
                 return None
@@ -628,7 +623,7 @@ class _TargetReader:
 def _targets(work: str, text: str) -> tuple[list[Target], list[str]]:
     """The explicit targets of *work*, and suspected notes on them (a reversed range)."""
     reader = _TargetReader(work, text)
-    return _scan(target, TARGET_START, work, reader), reader.notes
+    return _scan(_TARGET, TARGET_START, work, reader), reader.notes
 
 
 def _standalone_implied(implied: list[Target], targets: list[Target], work: str) -> list[Target]:
