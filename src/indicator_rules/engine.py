@@ -326,14 +326,17 @@ def _finding(rule: CompiledRule, declaration: Declaration, failure: Failure,
                 for field_name in rule.at:
                     located = getattr(located, field_name, None)
                 source = _source_of(located, source)
+    # severity, message, evidence: in this order, as they spend one budget (which error a
+    # finding that fails twice reports must not depend on how it is made)
+    severity = rule.severity_in(env) if rule.severity_cases else rule.severity
+    message = rule.message_in(env)
     evidence = rule.shows[step](env)  # rule.evidence(step, value, env), without the call
     if value is None and step >= 0:
         evidence += _UNDECIDED
     return Finding(
-        rule_id=rule.rule_id,
-        severity=rule.severity_in(env) if rule.severity_cases else rule.severity,
-        title=rule.title, message=rule.message_in(env), declaration_id=declaration.id,
-        path=path, source=source, evidence=evidence, rule_source=rule.rule_source, item=shown,
+        rule_id=rule.rule_id, severity=severity, title=rule.title, message=message,
+        declaration_id=declaration.id, path=path, source=source, evidence=evidence,
+        rule_source=rule.rule_source, item=shown,
     )
 
 

@@ -387,3 +387,18 @@ def test_a_filter_written_in_the_where_and_again_in_a_let_is_computed_once():
             Indicator(name="d", value=IndicatorValue(text="3次，全覆盖")))
     report = ruleset.check(ProjectDeclaration(indicators=rows))
     assert [f.message for f in report.findings] == ["b", "d"]
+
+
+def test_a_findings_parts_are_made_in_order_severity_message_evidence():
+    # the run leaves little of the budget; the message fails first (division by zero) and the
+    # evidence would then run out of budget: the message's error is the one reported
+    ruleset = load_ruleset_text(
+        'rule X01 "t"\n  severity info\n  for each i in indicators\n'
+        '  require count(indicators where it.name == i.name) > 5000\n'
+        '  message "{1 / i.weight}"\n')
+    rows = tuple(Indicator(name="a", weight=Decimal(0 if index == 210 else 1))
+                 for index in range(900))
+    report = ruleset.check(ProjectDeclaration(indicators=rows))
+    errors = [f.message for f in report.findings if f.kind == "rule-error"]
+    assert errors
+    assert "division by zero" in errors[0]
