@@ -3,7 +3,8 @@
 ``parse_value`` matches the grammar's two located productions through
 ``indicator_rules.values._matcher`` instead of ``parse_string`` (the same compiled patterns
 without pyparsing's per-call machinery). Here both are run at every position of the value-table
-texts, of the generated 指标值 and of drawn text over the grammar's own characters, and must
+texts and the generated 指标值 (as written and normalised, as ``parse_value`` reads them) and of
+drawn text over the grammar's own characters and the whitespace pyparsing skips, and must
 agree on where a match begins and ends, which patterns matched with which groups, and the
 results names.
 """
@@ -29,7 +30,7 @@ PRODUCTIONS = {"target": target, "date": date_mention}
 MATCHERS = {name: matcher(production) for name, production in PRODUCTIONS.items()}
 #: what the grammar is written in: digits, units, comparator and date words, spaces, dashes
 ALPHABET = ("0123456789.%-~至年月日底前内季度第上下半每全约≥≤<>=不少于超过以上以内左右余多"
-            "个次人万元亿百分之一二三四五六七八九十两 \t，,（）()/：:Qq")
+            "个次人万元亿百分之一二三四五六七八九十两 \t\n\r\u3000\x1f，,（）()/：:Qq")
 
 
 def _described(found: Found | None) -> Any:
@@ -53,15 +54,16 @@ def _by_pyparsing(production: pp.ParserElement, text: str) -> Any:
 
 
 def _agree_everywhere(text: str) -> int:
-    """Compare at every position of ``text`` (as ``_scan`` slices it); the matches found."""
-    work = normalise(text)
+    """Compare at every position of ``text`` and of its normalised form, on the window
+    ``_scan`` gives from there; the matches found."""
     found = 0
-    for position in range(len(work)):
-        window = work[position: position + WINDOW]
-        for name, production in PRODUCTIONS.items():
-            expected = _by_pyparsing(production, window)
-            assert _described(MATCHERS[name](window)) == expected, (name, window)
-            found += expected is not None
+    for work in (text, normalise(text)):
+        for position in range(len(work)):
+            window = work[position: position + WINDOW]
+            for name, production in PRODUCTIONS.items():
+                expected = _by_pyparsing(production, window)
+                assert _described(MATCHERS[name](window)) == expected, (name, window)
+                found += expected is not None
     return found
 
 
@@ -80,6 +82,11 @@ def test_the_matchers_agree_with_pyparsing_on_drawn_text(text: str):
     _agree_everywhere(text)
 
 
+def test_whitespace_is_skipped_where_pyparsing_skips_it():
+    # between the lead words and the number (skipped, newline included), never before the tail
+    assert _agree_everywhere("至少\n3 次 以上；\t≥ 95%") > 0
+
+
 def test_a_production_the_matcher_cannot_follow_is_refused():
     with pytest.raises(TypeError, match="Located"):
         matcher(pp.Regex("a", as_match=True))
@@ -89,3 +96,5 @@ def test_a_production_the_matcher_cannot_follow_is_refused():
         matcher(pp.Located(pp.Opt(pp.Regex("a", as_match=True))))
     with pytest.raises(TypeError, match="parse actions"):
         matcher(pp.Located(pp.Regex("a", as_match=True).add_parse_action(lambda t: t)))
+    with pytest.raises(TypeError, match="named Located"):
+        matcher(pp.Located(pp.Regex("a", as_match=True))("x"))

@@ -30,9 +30,10 @@ __all__ = ["Found", "matcher"]
 
 @attrs.frozen
 class Found:
-    """A match of a ``Located`` production at the start of a text: where it begins (after the
-    whitespace it skips) and ends, the ``re.Match`` of each regex matched, in order, and the
-    results names of the elements that matched (``"range"``, ``"deadline"`` …)."""
+    """A match of a ``Located`` production at the start of a text: where it begins (its
+    ``locn_start``: 0 for these productions, whose ``Located`` skips no whitespace) and ends,
+    the ``re.Match`` of each regex matched, in order, and the results names of the elements that
+    matched (``"range"``, ``"deadline"`` …)."""
 
     begin: int
     end: int
@@ -48,8 +49,10 @@ _Step = Callable[[str, int, bool], "tuple[int, list[re.Match[str]], set[str]] | 
 def matcher(production: pp.ParserElement) -> Callable[[str], Found | None]:
     """A function matching ``production`` (a ``Located`` element) at the start of a text, as
     ``production.parse_string(text)`` does, or giving None where that raises."""
-    if not isinstance(production, pp.Located):
+    if type(production) is not pp.Located:
         raise TypeError(f"expected a Located production, got {type(production).__name__}")
+    if production.resultsName:  # pyparsing would wrap the located results in a list
+        raise TypeError(f"{production!r}: a named Located production is not supported")
     _plain(production)
     inner = _compile(production.expr)
     skip = _skipper(production)
@@ -60,8 +63,6 @@ def matcher(production: pp.ParserElement) -> Callable[[str], Found | None]:
         if found is None:
             return None
         end, tokens, names = found
-        if production.resultsName:
-            names.add(production.resultsName)
         return Found(begin, end, tuple(tokens), frozenset(names))
 
     return match
@@ -69,8 +70,10 @@ def matcher(production: pp.ParserElement) -> Callable[[str], Found | None]:
 
 def _plain(element: pp.ParserElement) -> None:
     """Refuse what would make pyparsing's matching differ from the patterns' own."""
-    if element.parseAction or element.ignoreExprs or getattr(element, "callDuringTry", False):
-        raise TypeError(f"{element!r}: parse actions and ignored expressions are not supported")
+    if (element.parseAction or element.ignoreExprs or element.failAction or element.debug
+            or getattr(element, "callDuringTry", False)):
+        raise TypeError(f"{element!r}: parse actions, fail actions, debugging and ignored "
+                        "expressions are not supported")
 
 
 def _skipper(element: pp.ParserElement) -> Callable[[str, int], int]:
@@ -90,11 +93,12 @@ def _skipper(element: pp.ParserElement) -> Callable[[str, int], int]:
 
 def _compile(element: pp.ParserElement) -> _Step:
     _plain(element)
-    if isinstance(element, pp.Regex):
+    kind = type(element)  # exactly these: a subclass may match otherwise
+    if kind is pp.Regex:
         return _regex(element)
-    if isinstance(element, pp.And):
+    if kind is pp.And:
         return _and(element)
-    if isinstance(element, pp.MatchFirst):
+    if kind is pp.MatchFirst:
         return _first(element)
     raise TypeError(f"{element!r}: only Regex (as_match), And and MatchFirst are supported")
 
@@ -105,14 +109,11 @@ def _regex(element: pp.Regex) -> _Step:
     pattern: re.Pattern[str] = element.re
     skip = _skipper(element)
     name = element.resultsName
-    may_be_empty = element.mayReturnEmpty
 
     def step(text: str, loc: int, pre: bool) -> tuple[int, list[re.Match[str]], set[str]] | None:
         if pre:
             loc = skip(text, loc)
-        if loc > len(text) and may_be_empty:
-            return None
-        found = pattern.match(text, loc)
+        found = pattern.match(text, loc)  # past the end (never here) it does not match
         if found is None:
             return None
         return found.end(), [found], {name} if name else set()
