@@ -93,12 +93,12 @@ def _skipper(element: pp.ParserElement) -> Callable[[str, int], int]:
 
 def _compile(element: pp.ParserElement) -> _Step:
     _plain(element)
-    kind = type(element)  # exactly these: a subclass may match otherwise
-    if kind is pp.Regex:
+    exact = type(element) in (pp.Regex, pp.And, pp.MatchFirst)  # a subclass may match otherwise
+    if exact and isinstance(element, pp.Regex):
         return _regex(element)
-    if kind is pp.And:
+    if exact and isinstance(element, pp.And):
         return _and(element)
-    if kind is pp.MatchFirst:
+    if exact and isinstance(element, pp.MatchFirst):
         return _first(element)
     raise TypeError(f"{element!r}: only Regex (as_match), And and MatchFirst are supported")
 
