@@ -402,3 +402,25 @@ def test_a_findings_parts_are_made_in_order_severity_message_evidence():
     errors = [f.message for f in report.findings if f.kind == "rule-error"]
     assert errors
     assert "division by zero" in errors[0]
+
+
+def test_a_list_made_before_the_loop_is_searched_as_a_set_inside_it():
+    ruleset = load_ruleset_text(
+        'rule X01 "重复"\n  severity info\n'
+        '  let seen = indicators where value.quantified select name\n'
+        '  for each i in indicators\n  require i.name not in seen\n  message "{i.name}"\n')
+    source = _source(ruleset, "X01").split("\ndef ", 1)[0]
+    assert source.count("_frozenset(") == 1  # made once per run, on first use in the loop
+    rows = (Indicator(name="a", value=IndicatorValue(text="3次")),
+            Indicator(name="b", value=IndicatorValue(text="一批")),
+            Indicator(name="a", value=IndicatorValue(text="良好")))
+    report = ruleset.check(ProjectDeclaration(indicators=rows))
+    assert [f.path for f in report.findings] == ["indicators[0]", "indicators[2]"]
+
+
+def test_a_list_searched_once_is_not_made_a_set():
+    ruleset = load_ruleset_text(
+        'rule X01 "重复"\n  severity info\n'
+        '  let seen = indicators select name\n  require not ("a" in seen)\n  message "m"\n')
+    assert "_frozenset(" not in _source(ruleset, "X01")
+    assert len(ruleset.check(_declaration("a", "b")).findings) == 1

@@ -119,7 +119,8 @@ def _base_namespace() -> dict[str, Any]:
     builtins generated code may use."""
     return {
         "_UNSET": _UNSET, "_arithmetic": arithmetic, "_compare": compare,
-        "_contains": contains, "_negation": negation, "_Decimal": Decimal, "__builtins__": {
+        "_contains": contains, "_negation": negation, "_Decimal": Decimal,
+        "_frozenset": frozenset, "__builtins__": {
             "tuple": tuple, "len": len, "enumerate": enumerate,
         },
     }
@@ -206,6 +207,11 @@ class _Writer:
         self.non_null: set[str] = set()
         self.memos: set[str] = set()
         self.non_null_items: set[str] = set()  # locals holding lists without null elements
+        #: locals that keep their value for the whole run (the lets before ``for each``, the
+        #: memos), and the set of the members of each, made when a loop first asks
+        self.run_locals: set[str] = set()
+        self.member_sets: dict[str, str] = {}
+        self.repeating = 0  # > 0 where the code being written runs again and again (a loop)
         #: values already computed where the code being written runs: structural key of a
         #: node → the local holding its value (see ``value``)
         self.available: dict[Hashable, str] = {}
@@ -459,9 +465,26 @@ class _Writer:
         collection = self.local(self.value(node.collection))
         if node.substring or node.item.type.kind is Kind.TEXT:  # text in text, text in a list
             operator = "not in" if node.negated else "in"
+            if not node.substring and collection in self.run_locals and self.repeating:
+                # a list that stays the same for the run, asked again and again (a batch
+                # rule's texts shared between forms): its members as a set, made once
+                collection = self.members(collection)
             return self.unless_null((item, collection), f"{item} {operator} {collection}")
         found = f"_contains({item}, {collection}, {node.substring!r})"
         return f"_negation({found})" if node.negated else found
+
+    def members(self, collection: str) -> str:
+        """The local holding the members of the run-long list ``collection`` as a frozenset
+        (None when it is null), made the first time the code reaches here in a run."""
+        found = self.member_sets.get(collection)
+        if found is None:
+            found = self.member_sets[collection] = f"s{len(self.member_sets)}"
+            self.memos.add(found)
+        with self.block(f"if {found} is _UNSET:"):
+            self.emit(f"{found} = None if {collection} is None else _frozenset({collection})")
+        if collection in self.non_null:
+            self.non_null.add(found)
+        return found
 
     def _not(self, node: c.Not) -> str:
         operand = self.local(self.value(node.operand))
@@ -515,7 +538,9 @@ class _Writer:
             self.emit(f"{result} = []")
             with self.block(f"for {local} in {items}:"), \
                     self.bound(element, local, non_null=self.elements_non_null(collection)):
+                self.repeating += 1
                 body(result)
+                self.repeating -= 1
             self.emit(f"{result} = tuple({result})")
         return self.known(result, known)
 
@@ -583,6 +608,7 @@ class _Writer:
         with self.block(f"if {memo} is _UNSET:"):
             inner = self.value(node.inner)
             self.emit(f"{memo} = {inner}")
+        self.run_locals.add(memo)
         return self.known(memo, inner in self.non_null)
 
     def elements_non_null(self, collection: c.Node) -> bool:
@@ -770,7 +796,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
     writer.variable(BUDGET)  # every run counts its visits, and hands what is left to findings
     writer.emit("out = []")
     for name, node in plan.prelude:
-        writer.bind(name, node)
+        writer.run_locals.add(writer.bind(name, node))
     skip = "return None"
     if plan.loop_base is not None:
         items = writer.temp("items")
@@ -779,6 +805,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
         element, index = writer.temp("v"), writer.temp("index")
         loop = writer.block(f"for {index}, {element} in enumerate({items}):")
         loop.__enter__()
+        writer.repeating += 1
         for name in plan.loop_names:
             writer.scope[name] = element
         if plan.model_list:
