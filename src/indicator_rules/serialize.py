@@ -498,12 +498,15 @@ _ExactSafeDumper.add_representer(str, _represent_str)
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    for key, _ in pairs:  # name the first key written twice
+        if key in seen:
             raise ValueError(f"duplicate key {key!r}: a later value would hide an earlier one")
-        result[key] = value
-    return result
+        seen.add(key)
+    raise AssertionError("unreachable: fewer keys than pairs means a key repeats")
 
 
 def _parse_json(text: str, name: str, line_offset: int = 0) -> object:
