@@ -158,19 +158,6 @@ class CompiledRule(_RuleFacts):
     severity_cases: tuple[tuple[Severity, Compiled], ...] = ()  # ``severity LEVEL when …``
     #: what makes this rule again without its tree (the compiled-ruleset cache)
     blueprint: RuleBlueprint | None = attrs.field(default=None, repr=False)
-    #: whether a finding is about one element of the loop (a batch's elements are the
-    #: declarations the findings go to), and the ``at`` path after the element, as written in a
-    #: finding's path: worked out once, not for every finding
-    per_element: bool = attrs.field(init=False, repr=False)
-    at_path: str = attrs.field(init=False, repr=False)
-
-    @per_element.default
-    def _per_element(self) -> bool:
-        return self.loop_type is not None and self.applies_to != "batch"
-
-    @at_path.default
-    def _at_path(self) -> str:
-        return "".join(f".{name}" for name in self.at)
 
     @property
     def batch(self) -> bool:
@@ -314,29 +301,26 @@ def _finding(rule: CompiledRule, declaration: Declaration, failure: Failure,
     step, value, env, index, item = failure
     env[BUDGET] = budget
     path, source, shown = "", declaration.source, ""
-    if rule.per_element:
-        if rule.loop_type is not None and rule.loop_path is None:
-            # a computed list: the finding is about the declaration
+    if rule.loop_type is not None and not rule.batch:  # a batch's element is the declaration
+        if rule.loop_path is None:  # a computed list: the finding is about the declaration
             shown = format_value(item, rule.loop_type)
         else:
-            path = f"{rule.loop_path}[{index}]{rule.at_path}"
+            path = f"{rule.loop_path}[{index}]"
             source = _source_of(item, source)
             if rule.at:
                 located: Any = item
                 for field_name in rule.at:
+                    path += f".{field_name}"
                     located = getattr(located, field_name, None)
                 source = _source_of(located, source)
     # severity, message, evidence: in this order, as they spend one budget (which error a
     # finding that fails twice reports must not depend on how it is made)
     severity = rule.severity_in(env) if rule.severity_cases else rule.severity
     message = rule.message_in(env)
-    evidence = rule.shows[step](env)  # rule.evidence(step, value, env), without the call
-    if value is None and step >= 0:
-        evidence += _UNDECIDED
     return Finding(
         rule_id=rule.rule_id, severity=severity, title=rule.title, message=message,
-        declaration_id=declaration.id, path=path, source=source, evidence=evidence,
-        rule_source=rule.rule_source, item=shown,
+        declaration_id=declaration.id, path=path, source=source,
+        evidence=rule.evidence(step, value, env), rule_source=rule.rule_source, item=shown,
     )
 
 

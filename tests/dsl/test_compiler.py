@@ -46,6 +46,12 @@ def _declaration(*names: str, value: str = "3次") -> ProjectDeclaration:
         for name in names))
 
 
+def _table(*rows: tuple[str, str]) -> ProjectDeclaration:
+    """A declaration whose indicators are these (三级指标, 指标值) rows."""
+    return ProjectDeclaration(indicators=tuple(
+        Indicator(name=name, value=IndicatorValue(text=value)) for name, value in rows))
+
+
 def test_ruleset_text_never_becomes_python_source():
     ruleset = load_ruleset_text(
         'rule R01 "x"\n  severity info\n'
@@ -335,10 +341,7 @@ def test_a_filter_over_written_out_reasons_is_one_test_per_reason():
     source = _source(ruleset, "X01")
     assert source.count("for ") == 1  # the loop over the indicators; none over the reasons
     assert "steps -= 3" in source  # the three visits are counted as the loop would count them
-    rows = (Indicator(name="很长的名字1", value=IndicatorValue(text="")),
-            Indicator(name="a", value=IndicatorValue(text="3次")),
-            Indicator(name="b2", value=IndicatorValue(text="3次")))
-    report = ruleset.check(ProjectDeclaration(indicators=rows))
+    report = ruleset.check(_table(("很长的名字1", ""), ("a", "3次"), ("b2", "3次")))
     assert [f.message for f in report.findings] == ["很长的名字1：太长、有数字、空", "b2：有数字"]
 
 
@@ -381,11 +384,8 @@ def test_a_filter_written_in_the_where_and_again_in_a_let_is_computed_once():
     source = _source(ruleset, "X01").split("\ndef ", 1)[0]
     assert source.count("for ") == 3  # the indicators, `where not implied` once, `where implied`
     assert " is None" not in source  # a list field's elements are never null: no test of each
-    rows = (Indicator(name="a", value=IndicatorValue(text="3次")),
-            Indicator(name="b", value=IndicatorValue(text="3次，5人")),
-            Indicator(name="c", value=IndicatorValue(text="全覆盖")),
-            Indicator(name="d", value=IndicatorValue(text="3次，全覆盖")))
-    report = ruleset.check(ProjectDeclaration(indicators=rows))
+    report = ruleset.check(_table(("a", "3次"), ("b", "3次，5人"), ("c", "全覆盖"),
+                                  ("d", "3次，全覆盖")))
     assert [f.message for f in report.findings] == ["b", "d"]
 
 
@@ -411,10 +411,7 @@ def test_a_list_made_before_the_loop_is_searched_as_a_set_inside_it():
         '  for each i in indicators\n  require i.name not in seen\n  message "{i.name}"\n')
     source = _source(ruleset, "X01").split("\ndef ", 1)[0]
     assert source.count("_frozenset(") == 1  # made once per run, on first use in the loop
-    rows = (Indicator(name="a", value=IndicatorValue(text="3次")),
-            Indicator(name="b", value=IndicatorValue(text="一批")),
-            Indicator(name="a", value=IndicatorValue(text="良好")))
-    report = ruleset.check(ProjectDeclaration(indicators=rows))
+    report = ruleset.check(_table(("a", "3次"), ("b", "一批"), ("a", "良好")))
     assert [f.path for f in report.findings] == ["indicators[0]", "indicators[2]"]
 
 

@@ -38,7 +38,7 @@ import attrs
 
 from indicator_rules.dsl import checked as c
 from indicator_rules.dsl.cache import code_of
-from indicator_rules.dsl.folding import size, specialize
+from indicator_rules.dsl.folding import NOT_CONSTANT, constant_value, size, specialize
 from indicator_rules.dsl.functions import INLINE_CALL, LENGTH_FUNCTIONS
 from indicator_rules.dsl.semantics import (
     BUDGET,
@@ -375,8 +375,8 @@ class _Writer:
         written = None if inline is None else inline(
             [argument.type for argument in node.arguments],
             [argument in self.non_null for argument in arguments],
-            {index: value for index, value in enumerate(map(_constant_value, node.arguments))
-             if value is not _UNSET})
+            {index: value for index, value in enumerate(map(constant_value, node.arguments))
+             if value is not NOT_CONSTANT})
         if written is not None:  # a built-in written out: this package's own expression
             template, values = written
             call = template.format(*arguments, **{f"c{number}": self.constant(value)
@@ -441,7 +441,7 @@ class _Writer:
     def _counted(self, node: c.Compare) -> str | None:
         """``count(x) > 0``, ``len(t) <= 15``: the int length compared with the whole number
         (exactly what comparing the two Decimals gives, without making one), else None."""
-        length, bound = node.left, _constant_value(node.right)
+        length, bound = node.left, constant_value(node.right)
         if not (isinstance(length, c.Apply) and length.function.implementation in
                 LENGTH_FUNCTIONS and isinstance(bound, Decimal) and bound.is_finite()
                 and bound == bound.to_integral_value()):
@@ -559,7 +559,7 @@ class _Writer:
         """A filter over a short list of constants, one test per constant: the condition
         specialised for each (see :mod:`~indicator_rules.dsl.folding`), when that makes it
         smaller; else None (the filter is written as a loop)."""
-        constants = _constant_value(node.collection)
+        constants = constant_value(node.collection)
         if (not isinstance(constants, tuple) or not 0 < len(constants) <= _UNROLL_AT_MOST
                 or any(not isinstance(value, _UNROLLED_TYPES) for value in constants)):
             return None
@@ -594,8 +594,8 @@ class _Writer:
         return self._each(node.collection, node.element, add)
 
     def _make_list(self, node: c.MakeList) -> str:
-        constant = _constant_value(node)
-        if constant is not _UNSET:  # a literal: built once
+        constant = constant_value(node)
+        if constant is not NOT_CONSTANT:  # a literal: built once
             return self.constant(constant)
         items = [self.local(self.value(item)) for item in node.items]
         return self.known(f"({''.join(f'{item}, ' for item in items)})")
@@ -618,8 +618,8 @@ class _Writer:
             return self.elements_non_null(collection.inner)
         if isinstance(collection, c.Filter):
             return self.elements_non_null(collection.collection)
-        constant = _constant_value(collection)  # a list written out (or a param)
-        if constant is not _UNSET:
+        constant = constant_value(collection)  # a list written out (or a param)
+        if constant is not NOT_CONSTANT:
             return isinstance(constant, tuple) and None not in constant
         if isinstance(collection, c.Var):  # a let holding one of these
             return self.variable(collection.name) in self.non_null_items
@@ -662,20 +662,11 @@ def _own(ok: bool, what: str) -> None:
         raise RuntimeError(f"internal error: {what!r} would be written into generated code")
 
 
-def _constant_value(node: c.Node) -> Any:
-    """The value of a constant (a literal, a param, a list of those), else ``_UNSET``."""
-    if isinstance(node, c.Const):
-        return node.value
-    if isinstance(node, c.MakeList) and all(isinstance(item, c.Const) for item in node.items):
-        return tuple(item.value for item in node.items)  # type: ignore[union-attr]
-    return _UNSET
-
-
 def _constant_members(node: c.In) -> frozenset[Any] | None:
     """The members of a constant list of texts (or numbers) without nulls, else None."""
     if node.substring:
         return None
-    values = _constant_value(node.collection)
+    values = constant_value(node.collection)
     if not isinstance(values, tuple) or any(value is None for value in values):
         return None
     try:

@@ -27,7 +27,7 @@ from indicator_rules.dsl import checked as c
 from indicator_rules.dsl.semantics import compare, contains
 from indicator_rules.dsl.types import Kind
 
-__all__ = ["size", "specialize"]
+__all__ = ["NOT_CONSTANT", "constant_value", "size", "specialize"]
 
 _evolve: Any = attrs.evolve  # fields found by name, so typed loosely
 #: value types whose comparisons fold (what literals and params hold)
@@ -61,9 +61,17 @@ def specialize(node: c.Node, name: str, value: c.Const) -> c.Node:
     return _fold(_evolve(node, **changes))
 
 
-def _constant(node: c.Node) -> Any:
-    """The value of a constant, or the class ``c.Const`` itself when ``node`` is none."""
-    return node.value if isinstance(node, c.Const) else c.Const
+#: What :func:`constant_value` gives for a node that is not a constant.
+NOT_CONSTANT: Any = object()
+
+
+def constant_value(node: c.Node) -> Any:
+    """The value of a constant (a literal, a param, a list of those), else ``NOT_CONSTANT``."""
+    if isinstance(node, c.Const):
+        return node.value
+    if isinstance(node, c.MakeList) and all(isinstance(item, c.Const) for item in node.items):
+        return tuple(item.value for item in node.items)  # type: ignore[union-attr]
+    return NOT_CONSTANT
 
 
 def _truth(node: c.Node, value: bool | None) -> c.Const:
@@ -74,7 +82,7 @@ def _fold(node: c.Node) -> c.Node:
     """``node`` (whose children are folded) as a constant or a smaller node when its constant
     children decide it."""
     if isinstance(node, c.Compare) and node.tolerance is None:
-        left, right = _constant(node.left), _constant(node.right)
+        left, right = constant_value(node.left), constant_value(node.right)
         if isinstance(left, _FOLDABLE) and type(left) is type(right):
             return _truth(node, compare(node.operator, left, right))
         if node.operator in ("==", "!="):
@@ -86,18 +94,18 @@ def _fold(node: c.Node) -> c.Node:
     elif isinstance(node, c.IsNull) and isinstance(node.operand, c.Const):
         return _truth(node, (node.operand.value is None) != node.negated)
     elif isinstance(node, c.In) and not node.substring:
-        item = _constant(node.item)
-        members = _list_constant(node.collection)
-        if isinstance(item, _FOLDABLE) and members is not None:
+        item = constant_value(node.item)
+        members = constant_value(node.collection)
+        if isinstance(item, _FOLDABLE) and isinstance(members, tuple):
             found = contains(item, members, substring=False)
             return _truth(node, (not found) if node.negated else found)
     elif isinstance(node, c.Not):
-        operand = _constant(node.operand)
+        operand = constant_value(node.operand)
         if isinstance(operand, bool):
             return _truth(node, not operand)
     elif isinstance(node, c.And | c.Or):
         decides = isinstance(node, c.Or)  # true decides an or, false an and
-        left, right = _constant(node.left), _constant(node.right)
+        left, right = constant_value(node.left), constant_value(node.right)
         if left is decides:
             return _truth(node, decides)  # the right side is never evaluated
         if left is (not decides):
@@ -105,15 +113,6 @@ def _fold(node: c.Node) -> c.Node:
         if right is (not decides):
             return node.left  # x and true, x or false: x (three-valued, x is a condition)
     return node
-
-
-def _list_constant(node: c.Node) -> tuple[Any, ...] | None:
-    """The elements of a list written out in constants (or a list param), else None."""
-    if isinstance(node, c.Const) and isinstance(node.value, tuple):
-        return node.value
-    if isinstance(node, c.MakeList) and all(isinstance(item, c.Const) for item in node.items):
-        return tuple(item.value for item in node.items)  # type: ignore[union-attr]
-    return None
 
 
 def size(node: c.Node) -> int:
