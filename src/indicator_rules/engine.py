@@ -301,7 +301,7 @@ def _finding(rule: CompiledRule, declaration: Declaration, failure: Failure,
     step, value, env, index, item = failure
     env[BUDGET] = budget
     path, source, shown = "", declaration.source, ""
-    if rule.loop_type is not None and not rule.batch:  # a batch's element is the declaration
+    if rule.loop_type is not None and rule.applies_to != "batch":  # a batch: the declaration
         if rule.loop_path is None:  # a computed list: the finding is about the declaration
             shown = format_value(item, rule.loop_type)
         else:
@@ -353,17 +353,26 @@ def _waiver_for(finding: Finding, waivers: Sequence[Waiver], year: int | None) -
 
 @attrs.define
 class _Tally:
+    """A declaration's findings and counts in a batch, which the batch rules add to."""
+
     findings: list[Finding] = attrs.field(factory=list)
     run: int = 0
     skipped: int = 0
     errored: int = 0
+
+    def counts(self) -> tuple[list[Finding], int, int, int]:
+        """What :func:`_report` takes."""
+        return self.findings, self.run, self.skipped, self.errored
 
 
 _BUDGET = Budget()  # compiled code only reads its limit
 _context_of = functools.lru_cache(maxsize=None)(RuntimeContext.of)
 
 
-def _check_one(rules: Sequence[CompiledRule], declaration: Declaration) -> _Tally:
+def _check_one(rules: Sequence[CompiledRule],
+               declaration: Declaration) -> tuple[list[Finding], int, int, int]:
+    """The findings of ``rules`` on ``declaration``, and how many rules ran, were skipped and
+    failed (a plain tuple: it is made for every declaration)."""
     # one environment for all the rules: a rule's function only reads it (each run counts its
     # own visits against the budget's limit)
     env = {c.DECLARATION: declaration, CONTEXT: _context_of(declaration.money_unit),
@@ -386,12 +395,12 @@ def _check_one(rules: Sequence[CompiledRule], declaration: Declaration) -> _Tall
         except Exception as error:
             findings.append(_rule_error(rule, declaration, error))
             errored += 1
-    return _Tally(findings, len(rules) - skipped - errored, skipped, errored)
+    return findings, len(rules) - skipped - errored, skipped, errored
 
 
 def run_rules(rules: Sequence[CompiledRule], declaration: Declaration) -> Report:
     """Run ``rules`` over one declaration (batch rules are counted as skipped)."""
-    return _report(declaration, _check_one(rules, declaration))
+    return _report(declaration, *_check_one(rules, declaration))
 
 
 def run_batch(rules: Sequence[CompiledRule],
@@ -400,11 +409,12 @@ def run_batch(rules: Sequence[CompiledRule],
     all of them. One report per declaration, in order; each batch finding is in the report of
     the declaration it is about. A batch rule that fails gives a ``rule-error`` in every report.
     """
-    tallies = [_check_one([rule for rule in rules if not rule.batch], declaration)
-               for declaration in declarations]
+    own = [rule for rule in rules if not rule.batch]
+    tallies = [_Tally(*_check_one(own, declaration)) for declaration in declarations]
     batch_rules = [rule for rule in rules if rule.batch]
     if not batch_rules:
-        return [_report(d, tally) for d, tally in zip(declarations, tallies, strict=True)]
+        return [_report(d, *tally.counts())
+                for d, tally in zip(declarations, tallies, strict=True)]
     in_wan = [_in_wan(declaration) for declaration in declarations]
     position = {id(view): index for index, view in enumerate(in_wan)}
     lists = {
@@ -428,7 +438,8 @@ def run_batch(rules: Sequence[CompiledRule],
             tally.run += 1
         for index, finding in found:
             tallies[index].findings.append(finding)
-    return [_report(d, tally) for d, tally in zip(declarations, tallies, strict=True)]
+    return [_report(d, *tally.counts())
+            for d, tally in zip(declarations, tallies, strict=True)]
 
 
 def _run_batch_rule(rule: CompiledRule, env: dict[str, Any],
@@ -482,20 +493,23 @@ def _in_wan(declaration: Declaration) -> Declaration:
     return attrs.evolve(declaration, **changes)
 
 
-def _report(declaration: Declaration, tally: _Tally) -> Report:
-    findings, run, skipped, errored = tally.findings, tally.run, tally.skipped, tally.errored
-    used: set[int] = set()
-    marked = [] if declaration.waivers else findings
-    for finding in findings if declaration.waivers else ():
-        waiver = _waiver_for(finding, declaration.waivers, declaration.year)
-        if waiver is not None:
-            used.add(id(waiver))
-            finding = attrs.evolve(finding, waived=waiver.reason)
-        marked.append(finding)
-    unused = tuple(waiver for waiver in declaration.waivers if id(waiver) not in used
-                   ) if declaration.waivers else ()
+def _report(declaration: Declaration, findings: list[Finding], run: int, skipped: int,
+            errored: int) -> Report:
+    waivers = declaration.waivers
+    unused: tuple[Waiver, ...] = ()
+    if waivers:  # most declarations have none
+        used: set[int] = set()
+        marked = []
+        for finding in findings:
+            waiver = _waiver_for(finding, waivers, declaration.year)
+            if waiver is not None:
+                used.add(id(waiver))
+                finding = attrs.evolve(finding, waived=waiver.reason)
+            marked.append(finding)
+        findings = marked
+        unused = tuple(waiver for waiver in waivers if id(waiver) not in used)
     return Report(
         declaration_id=declaration.id, declaration_kind=declaration.kind,
-        declaration_name=declaration.name, findings=tuple(marked), rules_run=run,
+        declaration_name=declaration.name, findings=tuple(findings), rules_run=run,
         rules_skipped=skipped, rules_errored=errored, unused_waivers=unused,
     )

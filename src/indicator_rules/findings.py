@@ -36,7 +36,7 @@ class Severity(enum.IntEnum):
 FindingKind = Literal["finding", "rule-error"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Finding:
     """One defect found by one rule in one declaration.
 
@@ -69,7 +69,7 @@ class Finding:
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Report:
     """The findings of one declaration, in a deterministic order, with a run summary.
 
