@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from indicator_rules import ProjectDeclaration
 from indicator_rules.dsl.functions import (
@@ -218,3 +220,24 @@ def test_every_total_builtin_returns_a_value_for_non_null_arguments():
         implementation = builtin_functions()[name].implementation
         for arguments in samples:
             assert implementation(*arguments) is not None, (name, arguments)
+
+
+@given(st.lists(st.sampled_from(["19", "20", "21", "99", "0", "年", " ", ".", "至", "２０", "x"]),
+                max_size=10).map("".join))
+@example("1999年")
+@example("2020 年")
+@example("21999年")
+@example("1.2020年")
+def test_years_skips_the_search_only_where_it_could_find_nothing(text: str):
+    # the shortcut (no 年, or neither 19 nor 20 in the text) must give what the search gives
+    from indicator_rules.dsl.functions import _YEAR, _years
+
+    assert _years(text) == tuple(Decimal(match.group(1)) for match in _YEAR.finditer(text))
+
+
+def test_years_finds_the_years_written_before_nian():
+    from indicator_rules.dsl.functions import _years
+
+    assert _years("2021年完成，较2020 年增长") == (Decimal(2021), Decimal(2020))
+    assert _years("全年3次") == ()
+    assert _years("2021.01-2021.12") == ()

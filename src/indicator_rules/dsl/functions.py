@@ -236,6 +236,8 @@ def normalize_text(text: str) -> str:
 
 
 def _years(text: str) -> tuple[Decimal, ...]:
+    if "年" not in text or ("20" not in text and "19" not in text):  # most texts: no search
+        return ()
     return tuple(Decimal(match.group(1)) for match in _YEAR.finditer(text))
 
 
