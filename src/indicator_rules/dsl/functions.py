@@ -510,6 +510,12 @@ def _bigrams(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return ordered, frozenset(ordered)
 
 
+@functools.lru_cache(maxsize=8192)  # S11 reads every row's 三级指标 as a value: names repeat
+def _parse(text: str) -> IndicatorValue:
+    """``parse(text)``: the text as an 指标值, one (immutable) value per text."""
+    return IndicatorValue(text=text)
+
+
 def builtin_functions() -> dict[str, Function]:
     """The built-in functions, by name."""
     functions = [
@@ -577,7 +583,7 @@ def builtin_functions() -> dict[str, Function]:
                  "passages of at least N characters that occur twice in the text",
                  "repeated_paragraphs(text, N) -> list of text"),
         Function("parse", _fixed("parse", (TEXT,), record("Value")),
-                 lambda text: IndicatorValue(text=text),
+                 _parse,
                  "read any text as an 指标值 (e.g. the numbers in a goal: parse(goal).targets)",
                  "parse(text) -> value"),
         Function("taxonomy", _declaration_and_profile("taxonomy", TEXT),
