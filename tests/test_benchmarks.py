@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from indicator_rules import load_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,3 +63,10 @@ def test_callgrind_dumps_are_read_in_order_and_a_missing_total_is_none(tmp_path)
     (tmp_path / "callgrind.out.2").write_text("events: Ir\ntotals: 7\n")
     (tmp_path / "callgrind.out.3").write_text("events: Ir\n")
     assert read_totals(out, 4) == [120, 7, None, None]
+
+
+def test_the_counted_process_refuses_an_unknown_workload():
+    from benchmarks.instructions import _counted_process
+
+    with pytest.raises(ValueError, match="unknown workload nope"):
+        _counted_process([("subset", 1), ("nope", 1)])
