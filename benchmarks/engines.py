@@ -29,7 +29,8 @@ from indicator_rules.model import MONEY_UNITS
 from indicator_rules.taxonomy import canonical_level1, canonical_level2
 from indicator_rules.values import UnitKind
 
-__all__ = ["ENGINES", "Findings", "available", "cel_checker", "rule_engine_checker", "to_plain"]
+__all__ = ["ENGINES", "Findings", "available", "cel_checker", "prepared", "rule_engine_checker",
+           "to_plain"]
 
 #: (rule id, path) of every finding of one declaration.
 Findings = list[tuple[str, str]]
@@ -86,6 +87,16 @@ def to_plain(declaration: Declaration) -> dict[str, Any]:
 
 def _words(p: Params) -> str:
     return "|".join(re.escape(word) for word in p.satisfaction_words)
+
+
+def prepared(name: str, p: Params,
+             declarations: Sequence[Declaration]) -> tuple[PlainChecker, list[Any]]:
+    """Engine ``name``'s checker and its inputs, one per declaration (values parsed first):
+    made before anything is timed or counted."""
+    plain = [to_plain(declaration) for declaration in declarations]
+    if name == "rule-engine":
+        return rule_engine_checker(p), plain
+    return cel_checker(p), [cel_activation(item) for item in plain]
 
 
 def _string(text: str) -> str:

@@ -47,12 +47,8 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import attrs
-
-from indicator_rules.engine import CompiledRule, run_rules
-from indicator_rules.model import Declaration
 
 __all__ = ["WORKLOADS", "Count", "count_instructions", "main", "read_totals"]
 
@@ -87,6 +83,8 @@ def _passes(name: str, sample: int, folder: Path) -> Iterator[tuple[str, Callabl
         BASELINE,
         SEED,
         _load_text,
+        _run_each,
+        _run_rules,
         pipeline,
         subset_ruleset_text,
         write_corpus,
@@ -102,47 +100,39 @@ def _passes(name: str, sample: int, folder: Path) -> Iterator[tuple[str, Callabl
     corpus = list(declarations(sample, seed=SEED))
     own = [rule for rule in baseline.compiled if not rule.batch]
     if name == "baseline":
-        yield name, lambda: [run_rules(own, d) for d in corpus]
+        yield name, functools.partial(_run_rules, own, corpus)
         return
     if name == "rules":  # the frame of a run without rules, then each rule in its frame
-        yield "no rule", functools.partial(_run_over, (), corpus)
+        yield "no rule", functools.partial(_run_rules, (), corpus)
         for rule in own:
-            yield f"rule {rule.rule_id}", functools.partial(_run_over, (rule,), corpus)
+            yield f"rule {rule.rule_id}", functools.partial(_run_rules, (rule,), corpus)
         return
     ids = handwritten.SUBSET if name.startswith("subset") else handwritten.SHARED
     ruleset = _load_text(subset_ruleset_text(ids, baseline), folder, name)
     rules = ruleset.compiled
     if name in ("subset", "shared"):
-        yield name, lambda: [run_rules(rules, d) for d in corpus]
+        yield name, functools.partial(_run_rules, rules, corpus)
         return
     params = handwritten.Params.of(ruleset)
     if name.endswith("-hand"):
         checks = [handwritten.RULES[rule_id] for rule_id in ids]
         yield name, lambda: [handwritten.check_subset(d, params, checks) for d in corpus]
         return
-    for declaration in corpus:  # the engines' inputs hold parsed values, as the rules see them
-        run_rules(rules, declaration)
-    plain = [engines.to_plain(d) for d in corpus]
-    if name == "rule-engine":
-        check: Callable[[Any], object] = engines.rule_engine_checker(params)
-        inputs: list[Any] = plain
-    else:
-        check = engines.cel_checker(params)
-        inputs = [engines.cel_activation(item) for item in plain]
-    yield name, lambda: [check(item) for item in inputs]
+    _run_rules(rules, corpus)  # the engines' inputs hold parsed values, as the rules see them
+    check, inputs = engines.prepared(name, params, corpus)
+    yield name, functools.partial(_run_each, check, inputs)
 
 
-def _run_over(rules: Sequence[CompiledRule], corpus: Sequence[Declaration]) -> None:
-    for declaration in corpus:
-        run_rules(rules, declaration)
+def _check_workloads(jobs: Sequence[tuple[str, int]]) -> None:
+    unknown = [name for name, _ in jobs if name not in WORKLOADS]
+    if unknown:
+        raise ValueError(f"unknown workload {', '.join(unknown)}; one of {', '.join(WORKLOADS)}")
 
 
 def _counted_process(jobs: Sequence[tuple[str, int]]) -> None:
     """In the counted process: for each workload, prepare it and make each pass once (not
     counted), then each pass again, counted, inside ``operator.call``."""
-    unknown = [name for name, _ in jobs if name not in WORKLOADS]
-    if unknown:
-        raise ValueError(f"unknown workload {', '.join(unknown)}; one of {', '.join(WORKLOADS)}")
+    _check_workloads(jobs)
     with tempfile.TemporaryDirectory(prefix="indicator-rules-count-") as temporary:
         for name, sample in jobs:
             passes = list(_passes(name, sample, Path(temporary)))
@@ -158,9 +148,7 @@ def count_instructions(jobs: Sequence[tuple[str, int]],
                        valgrind: str = "valgrind") -> list[Count]:
     """The instructions of the measured passes of ``jobs`` (workload, sample size), counted by
     callgrind in one fresh process, in order."""
-    for name, _ in jobs:
-        if name not in WORKLOADS:
-            raise ValueError(f"unknown workload {name!r}; one of {', '.join(WORKLOADS)}")
+    _check_workloads(jobs)
     with tempfile.TemporaryDirectory(prefix="indicator-rules-callgrind-") as temporary:
         out = Path(temporary) / "callgrind.out"
         command = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}",

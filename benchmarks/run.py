@@ -261,13 +261,7 @@ def against_engines(corpus: Sequence[Declaration], ruleset: Ruleset, config: Con
         if not installed[name]:
             print(f"  SKIPPED {name}: not installed (.venv/bin/pip install -e '.[bench]')")
             continue
-        plain = [engines.to_plain(d) for d in sample[:count]]
-        if name == "rule-engine":
-            inputs: list[Any] = plain
-            check = engines.rule_engine_checker(params)
-        else:
-            inputs = [engines.cel_activation(item) for item in plain]
-            check = engines.cel_checker(params)
+        check, inputs = engines.prepared(name, params, sample[:count])
         found = [sorted(check(item)) for item in inputs]
         if found != expected[:count]:
             outcome.mismatches += 1
