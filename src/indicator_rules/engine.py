@@ -122,10 +122,13 @@ _FORMATTERS: dict[Kind, Callable[[Any], str]] = {
 
 def _plain(number: Decimal) -> str:
     """At most two decimals, without trailing zeros: 1/3 → 0.33, 95.0 → 95."""
-    if number.as_tuple().exponent < -2:  # type: ignore[operator]
-        number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = format(number, "f")  # as many decimals as the exponent says (none for a count)
+    point = text.find(".")
+    if point >= 0:
+        if len(text) - point > 3:  # more than two decimals
+            text = format(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text  # -0.004 rounds to 0
 
 
 _UNDECIDED = (("条件", "无法判定（含空值）"),)  # the evidence of a condition that was null

@@ -176,10 +176,9 @@ def check_items(ruleset: Ruleset, entries: Iterable[InputItem | InputError], *,
     if jobs > 1:
         yield from _with_batch_in_parallel(ruleset, list(entries), batch_rules, jobs)
         return
-    everything = list(_own_reports(ruleset, entries, jobs))
-    checked = [entry for entry in everything if not isinstance(entry, InputError)]
-    batch = run_batch(batch_rules, [item.declaration for item, _ in checked])
-    merged = iter(merge_reports(report, extra)
-                  for (_, report), extra in zip(checked, batch, strict=True))
+    everything = list(entries)
+    # one pass makes each declaration's one report: its own rules, then the batch rules
+    reports = iter(run_batch(ruleset.compiled, [entry.declaration for entry in everything
+                                                if isinstance(entry, InputItem)]))
     for entry in everything:
-        yield entry if isinstance(entry, InputError) else (entry[0], next(merged))
+        yield entry if isinstance(entry, InputError) else (entry, next(reports))

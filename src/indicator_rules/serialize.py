@@ -154,6 +154,8 @@ def _expected(what: str, got: object) -> TypeError:
 
 
 def _structure_str(obj: object, _: type) -> str:
+    if obj.__class__ is str:  # most values: as they are
+        return obj
     if not isinstance(obj, str):
         raise _expected("text", obj)
     return str(obj)  # a plain str, also for the YAML number-like text marker
@@ -259,7 +261,7 @@ def _mapping_only(structure: Callable[[Any, Any], Any]) -> Callable[[object, Any
     """Objects must be written as objects: say so instead of failing inside cattrs."""
 
     def structure_mapping(obj: object, cls: Any) -> Any:
-        if not isinstance(obj, Mapping):
+        if obj.__class__ is not dict and not isinstance(obj, Mapping):  # dict: no ABC check
             raise _expected("an object", obj)
         return structure(obj, cls)
 
@@ -509,9 +511,14 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     raise AssertionError("unreachable: fewer keys than pairs means a key repeats")
 
 
+#: One decoder for every document and line (``json.loads`` with options makes one per call).
+_JSON_DECODER: Final = json.JSONDecoder(parse_float=Decimal,
+                                        object_pairs_hook=_reject_duplicate_keys)
+
+
 def _parse_json(text: str, name: str, line_offset: int = 0) -> object:
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=_reject_duplicate_keys)
+        return _JSON_DECODER.decode(text)
     except json.JSONDecodeError as error:
         problem = Problem(
             message=f"invalid JSON: {error.msg}",

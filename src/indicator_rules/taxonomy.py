@@ -73,10 +73,19 @@ class Profile:
     required_project: tuple[str, ...]
     required_department: tuple[str, ...]
     satisfaction_under: str | None = None
+    #: each 二级 with the 一级 it may sit under, in the tree's order (rule S04 asks per row)
+    _parents: Mapping[str, tuple[str, ...]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        parents: dict[str, tuple[str, ...]] = {}
+        for level1, children in self.tree.items():
+            for level2 in children:
+                parents[level2] = (*parents.get(level2, ()), level1)
+        object.__setattr__(self, "_parents", parents)
 
     def parents_of(self, level2: str) -> tuple[str, ...]:
         """The 一级 under which a canonical 二级 may sit in this profile (none if unknown)."""
-        return tuple(level1 for level1, children in self.tree.items() if level2 in children)
+        return self._parents.get(level2, ())
 
 
 _OUTPUT_2015 = (QUANTITY, QUALITY, TIMELINESS, COST)

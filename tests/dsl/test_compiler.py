@@ -8,12 +8,14 @@ import datetime
 import linecache
 import re
 import traceback
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from indicator_rules import Indicator, IndicatorValue, ProjectDeclaration
 from indicator_rules.dsl import cache
@@ -200,6 +202,10 @@ def test_the_disk_cache_of_code_can_be_switched_off(folder: Path,
     (Decimal("539.425"), MONEY, "539.42 万元"),
     (Decimal(1) / 3, PERCENT, "0.33%"),
     (Decimal("95.0"), NUMBER, "95"),
+    (Decimal("1E+2"), NUMBER, "100"),
+    (Decimal("12.30"), PERCENT, "12.3%"),
+    (Decimal("1.005"), NUMBER, "1.01"),
+    (Decimal("-0.004"), NUMBER, "0"),
     (True, BOOL, "是"),
     (datetime.date(2021, 12, 31), DATE, "2021-12-31"),
     ("x" * 201, TEXT, "x" * 200 + "…"),
@@ -213,6 +219,21 @@ def test_values_are_shown_as_a_reviewer_reads_them(value: Any, value_type: DslTy
     """One formatter per type, chosen when a rule compiles; format_value is the same."""
     assert formatter(value_type)(value) == shown
     assert format_value(value, value_type) == shown
+
+
+@given(st.decimals(min_value=-10**20, max_value=10**20, allow_nan=False))
+@example(Decimal("-0"))
+@example(Decimal("-0.004"))
+@example(Decimal("1E-30"))
+def test_a_number_is_shown_rounded_to_two_decimals_without_trailing_zeros(number: Decimal):
+    """The number's value to two decimals (half up), written without an exponent."""
+    shown = format_value(number, NUMBER)
+    assert "E" not in shown
+    assert shown != "-0"
+    if "." in shown:
+        assert not shown.endswith(("0", "."))
+        assert len(shown.partition(".")[2]) <= 2
+    assert Decimal(shown) == number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def test_an_entry_copied_under_another_name_is_not_used(folder: Path):

@@ -493,17 +493,19 @@ def common_bigrams(first: str, second: str) -> tuple[str, ...]:
     the first, each once. Pieces with a digit are left out, so 100 and 2021 never make two texts
     look related. A crude keyword overlap for Chinese, which has no spaces between words:
     文体活动 and 丰富职工文体生活 share 文体."""
-    ordered, own = _bigrams(normalize_text(first))
-    pieces = _bigrams(normalize_text(second))[1]
+    ordered, own = _bigrams(first)
+    pieces = _bigrams(second)[1]
     if own.isdisjoint(pieces):  # most pairs: nothing in common, found without a loop
         return ()
     return tuple(piece for piece in ordered if piece in pieces)
 
 
-@functools.lru_cache(maxsize=2048)  # a form's name and goal, met again on each of its rows
+@functools.lru_cache(maxsize=4096)  # a form's name and goal, met again on each of its rows
 def _bigrams(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """The two-letter pieces of ``text`` without a digit, each once, in order, and as a set
-    (remembered, as a form's name and goal are compared with every row)."""
+    """The two-letter pieces of ``text`` after :func:`normalize_text` without a digit, each
+    once, in order, and as a set (remembered, as a form's name and goal are compared with
+    every row)."""
+    text = normalize_text(text)
     ordered = tuple(dict.fromkeys(piece for piece in (text[index:index + 2]
                                                       for index in range(len(text) - 1))
                                   if piece.isalpha()))
