@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 
 import attrs
@@ -53,6 +54,24 @@ def test_indicator_value_parses_its_text_once():
     assert value.parsed is value.parsed
     assert value.parsed == parse_value("每季度至少 1 次")
     assert value.parsed.quantified
+
+
+def test_the_kept_parse_is_no_part_of_the_value():
+    """The parse is kept in a slot of the value's own: equality, hashing, the repr, copies
+    with changes and pickling see only the fields given; reading a field stays a plain slot
+    read (no ``__getattr__``, which a ``cached_property`` on a slotted class would add)."""
+    parsed, fresh = IndicatorValue(text="≥95%"), IndicatorValue(text="≥95%")
+    assert parsed.parsed.targets
+    assert parsed == fresh
+    assert hash(parsed) == hash(fresh)
+    assert repr(parsed) == repr(fresh)
+    changed = attrs.evolve(parsed, unit="分")
+    assert changed.parsed.targets[0].unit == "%"  # the text's unit is kept; parsed anew
+    assert changed.parsed is not parsed.parsed
+    assert pickle.loads(pickle.dumps(parsed)).parsed == parsed.parsed
+    assert "__getattr__" not in vars(IndicatorValue)
+    assert [field.name for field in attrs.fields(IndicatorValue) if field.init] == [
+        "text", "comparator", "number", "unit", "value_type", "source"]
 
 
 def test_indicator_value_uses_structured_parts_when_text_is_blank():

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import functools
 import hashlib
 from decimal import Decimal
 from typing import ClassVar, Literal, TypeAlias, get_args
@@ -81,10 +80,22 @@ class IndicatorValue:
     unit: str | None = None
     value_type: ValueType | None = None
     source: SourceRef | None = None
+    #: ``parsed`` once it was asked for (a plain slot, so that reading any field of a value
+    #: stays a plain slot read: a ``cached_property`` on a slotted class makes attrs give it a
+    #: ``__getattr__``, which slows every attribute read; compiled rules read this slot first)
+    _parsed: ParsedValue | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
-    @functools.cached_property
+    @property
     def parsed(self) -> ParsedValue:
-        """The parsed 指标值 (see :func:`indicator_rules.values.parse_value`)."""
+        """The parsed 指标值 (see :func:`indicator_rules.values.parse_value`), computed on
+        first use and kept."""
+        parsed = self._parsed
+        if parsed is None:
+            parsed = self._parse()
+            object.__setattr__(self, "_parsed", parsed)  # frozen: a cache, not a change
+        return parsed
+
+    def _parse(self) -> ParsedValue:
         if not self.text.strip() and self.number is not None:
             target = Target(self.comparator or Comparator.EQ, self.number, unit=self.unit)
             return ParsedValue(self.text, targets=(target,))

@@ -351,7 +351,7 @@ def _step(exc: BaseException) -> str:
 def _suggestion(owner: type | None, key: str) -> str:
     if owner is None or not attrs.has(owner):
         return ""
-    names = [field.name for field in attrs.fields(owner)]
+    names = [field.name for field in attrs.fields(owner) if field.init]
     for path, labels in labels_of(owner).items():
         if key in labels and "." not in path:
             return f" (the key for {key} is {path!r})"
@@ -361,7 +361,7 @@ def _suggestion(owner: type | None, key: str) -> str:
 
 def _problems(exc: BaseException, path: str) -> Iterator[Problem]:
     if isinstance(exc, ForbiddenExtraKeysError):
-        allowed = ", ".join(field.name for field in attrs.fields(exc.cl))
+        allowed = ", ".join(field.name for field in attrs.fields(exc.cl) if field.init)
         for key in sorted(map(str, exc.extra_fields)):
             yield Problem(
                 path=path,
@@ -748,6 +748,8 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> None:
         properties["kind"] = {"const": cls.kind}  # type: ignore[attr-defined]
         required.append("kind")
     for field in attrs.fields(attrs.resolve_types(cls)):
+        if not field.init:  # kept by the object itself (IndicatorValue's parse), not given
+            continue
         schema = _field_schema(field.type, defs)
         if field.name in labels:
             schema = {**schema, "title": " / ".join(labels[field.name])}

@@ -27,6 +27,8 @@ def bare(obj: T) -> T:
         return obj
     changes: dict[str, Any] = {}
     for field in attrs.fields(type(obj)):  # type: ignore[arg-type]
+        if not field.init:  # what the object keeps itself (IndicatorValue's parse)
+            continue
         value = getattr(obj, field.name)
         if field.name == "source":
             changes["source"] = None

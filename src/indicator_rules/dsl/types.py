@@ -31,7 +31,7 @@ from indicator_rules.model import (
     Task,
 )
 from indicator_rules.taxonomy import canonical_level1, canonical_level2
-from indicator_rules.values import Target, UnitKind
+from indicator_rules.values import ParsedValue, Target, UnitKind
 
 __all__ = [
     "BOOL",
@@ -219,10 +219,21 @@ def _tuple(name: str) -> Getter:
                    _reads(name, lambda obj, _context: tuple(getattr(obj, name))))
 
 
-def _parsed(name: str) -> Getter:
-    """A field of the parsed 指标值 as it is."""
-    return _inline(f"{{obj}}.parsed.{name}",
-                   lambda value, _context: getattr(value.parsed, name))
+#: The parsed 指标值 of ``{obj}`` in generated code: the value's slot once it holds the parse
+#: (a plain slot read), else the ``parsed`` property, which parses and fills it. A
+#: ``ParsedValue`` is always true.
+_PARSED = "({obj}._parsed or {obj}.parsed)"
+
+
+def _parsed_of(value: IndicatorValue) -> ParsedValue:
+    return value._parsed or value.parsed
+
+
+def _parsed(name: str, written: str = "{parsed}.{name}") -> Getter:
+    """A field of the parsed 指标值 as it is (``written``: how generated code reads it, over
+    ``{parsed}``, when it is a property of ``ParsedValue`` written out)."""
+    return _inline(written.format(parsed=_PARSED, name=name),
+                   lambda value, _context: getattr(_parsed_of(value), name))
 
 
 def _enum_value(name: str) -> Getter:
@@ -233,7 +244,7 @@ def _enum_value(name: str) -> Getter:
 
 def _first_target(select: Callable[[Target], Any]) -> Getter:
     def get(value: IndicatorValue, _context: RuntimeContext) -> Any:
-        for target in value.parsed.targets:
+        for target in _parsed_of(value).targets:
             found = select(target)
             if found is not None:
                 return found
@@ -247,7 +258,7 @@ def _percent_of(target: Target) -> Decimal | None:
 
 
 def _amount(value: IndicatorValue, context: RuntimeContext) -> Decimal | None:
-    return value.parsed.amount_in_wan(context.money_unit)
+    return _parsed_of(value).amount_in_wan(context.money_unit)
 
 
 def _target_amount(target: Target, context: RuntimeContext) -> Decimal | None:
@@ -289,9 +300,14 @@ _VALUE = Record(
     "Value",
     {
         "text": FieldSpec(TEXT, _attr("text"), "指标值 as written"),
-        "quantified": FieldSpec(BOOL, _parsed("quantified"), "has a number"),
-        "graded": FieldSpec(BOOL, _parsed("graded"), "is a grade (好, 达标 …)"),
-        "dated": FieldSpec(BOOL, _parsed("dated"), "has a deadline or date range"),
+        # ParsedValue's properties, written out as what they compute
+        "quantified": FieldSpec(BOOL, _parsed("quantified", "(len({parsed}.targets) > 0)"),
+                                "has a number"),
+        "graded": FieldSpec(BOOL, _parsed("graded", "({parsed}.grade is not None)"),
+                            "is a grade (好, 达标 …)"),
+        "dated": FieldSpec(BOOL, _parsed("dated", "({parsed}.deadline is not None or "
+                                         "{parsed}.date_range is not None)"),
+                           "has a deadline or date range"),
         "targets": FieldSpec(list_of(record("Target")), _parsed("targets"),
                              "every target read, in order"),
         "grade": FieldSpec(_OPTIONAL_TEXT, _parsed("grade"), "the grade word"),
@@ -309,7 +325,7 @@ _VALUE = Record(
         "frequency": FieldSpec(_OPTIONAL_TEXT, _parsed("frequency"),
                                "每…/按… period word"),
         "years": FieldSpec(list_of(NUMBER),
-                           lambda v, _c: tuple(Decimal(y) for y in v.parsed.years),
+                           lambda v, _c: tuple(Decimal(y) for y in _parsed_of(v).years),
                            "years mentioned"),
         "suspected": FieldSpec(list_of(TEXT), _parsed("suspected"),
                                "suspected OCR slips"),
