@@ -68,7 +68,11 @@ def test_the_kept_parse_is_no_part_of_the_value():
     changed = attrs.evolve(parsed, unit="分")
     assert changed.parsed.targets[0].unit == "%"  # the text's unit is kept; parsed anew
     assert changed.parsed is not parsed.parsed
-    assert pickle.loads(pickle.dumps(parsed)).parsed == parsed.parsed
+    assert "_parsed" not in parsed.__getstate__()
+    copied = pickle.loads(pickle.dumps(parsed))
+    assert copied == parsed
+    assert copied._parsed is None  # parsed again where it is read
+    assert copied.parsed == parsed.parsed
     assert "__getattr__" not in vars(IndicatorValue)
     assert [field.name for field in attrs.fields(IndicatorValue) if field.init] == [
         "text", "comparator", "number", "unit", "value_type", "source"]

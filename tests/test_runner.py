@@ -9,9 +9,11 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 
 from indicator_rules import (
+    Indicator,
     InputError,
     InputItem,
     ProjectDeclaration,
+    Waiver,
     check_items,
     load_ruleset,
     load_ruleset_text,
@@ -70,6 +72,28 @@ def test_batch_rules_see_the_whole_stream_and_merge_into_each_report(tmp_path):
                    if not isinstance(r, InputError)]
         assert all([f.rule_id for f in report.findings] == ["X07"] for _, report in results)
         assert all(report.rules_run == 2 for _, report in results)
+
+
+def test_waivers_unused_by_own_and_batch_rules_are_the_same_with_any_jobs(tmp_path):
+    """Equal waivers: each part uses the first, so one of the two stays unused, as when one
+    report is made of all the rules (jobs=1)."""
+    rules = tmp_path / "t.rules"
+    rules.write_text(RULES + BATCH, "utf-8")
+    ruleset = load_ruleset(rules)
+    same = Waiver(rule="X07", reason="同名的培训项目")
+    waivers = (same, Waiver(rule="X07", reason="同名的培训项目"),
+               Waiver(rule="V01", reason="另表", path="indicators[5]"))
+    row = Indicator(level1="产出指标", level2="数量指标", name="培训人数")
+    items = [InputItem(f"f{index}.json", ProjectDeclaration(
+        id=f"p{index}", name="培训", indicators=(row,), waivers=waivers)) for index in range(3)]
+    for jobs in (1, 2):
+        checked = list(check_items(ruleset, iter(items), jobs=jobs))
+        for entry in checked:
+            assert not isinstance(entry, InputError)
+            report = entry[1]
+            assert [f.rule_id for f in report.findings if f.waived] == ["X07"]
+            assert [f.rule_id for f in report.findings if not f.waived] == ["V01"]
+            assert report.unused_waivers == (same, waivers[2])
 
 
 @pytest.mark.parametrize("fork", [True, False])

@@ -406,10 +406,34 @@ def test_a_byte_order_mark_is_accepted_everywhere():
     assert declaration.name == "x"
 
 
-def loads_declarations_lenient(text: str):
+def test_a_byte_order_mark_inside_json_lines_is_named():
+    """A second file's mark in the middle of JSON Lines (``cat a.jsonl b.jsonl``)."""
+    result = loads_declarations_lenient(
+        '{"kind": "project", "name": "a"}\n\ufeff{"kind": "project", "name": "b"}', "jsonl")
+    assert [d.name for d in result.declarations] == ["a"]
+    (error,) = result.errors
+    (problem,) = error.problems
+    assert problem.line == 2
+    assert "Unexpected UTF-8 BOM" in problem.message
+
+
+def test_what_a_value_keeps_for_itself_is_no_key_of_the_format():
+    """``IndicatorValue``'s kept parse (an attrs field with init=False) is neither in the
+    schema nor among the keys an unknown-key message lists, and is refused as a key."""
+    assert "_parsed" not in json.dumps(declaration_schema())
+    with pytest.raises(DeclarationError) as caught:
+        structure_declaration({"kind": "project", "indicators": [
+            {"name": "x", "value": {"text": "1次", "_parsed": "1次"}}]})
+    (problem,) = caught.value.problems
+    assert problem.path == "indicators[0].value"
+    assert problem.message == ("unknown key '_parsed'; IndicatorValue has: text, comparator, "
+                               "number, unit, value_type, source")
+
+
+def loads_declarations_lenient(text: str, file_format: str = "json"):
     from indicator_rules.serialize import _read
 
-    return _read(text, "<string>", "json")
+    return _read(text, "<string>", file_format)
 
 
 def test_a_waiver_needs_a_reason():

@@ -87,7 +87,10 @@ def formatter(value_type: DslType) -> Callable[[Any], str]:
 
 
 def _money(value: Any) -> str:
-    return "（空）" if value is None else f"{value:.2f} 万元"
+    if value is None:
+        return "（空）"
+    text = f"{value:.2f}"
+    return ("0.00" if text == "-0.00" else text) + " 万元"  # -0.004 rounds to 0
 
 
 def _percent(value: Any) -> str:
@@ -121,7 +124,8 @@ _FORMATTERS: dict[Kind, Callable[[Any], str]] = {
 
 
 def _plain(number: Decimal) -> str:
-    """At most two decimals, without trailing zeros: 1/3 → 0.33, 95.0 → 95."""
+    """At most two decimals (half up), without trailing zeros: 1/3 → 0.33, 95.0 → 95; what
+    rounds to zero is 0, never -0."""
     text = format(number, "f")  # as many decimals as the exponent says (none for a count)
     point = text.find(".")
     if point >= 0:

@@ -95,6 +95,15 @@ class IndicatorValue:
             object.__setattr__(self, "_parsed", parsed)  # frozen: a cache, not a change
         return parsed
 
+    def __getstate__(self) -> dict[str, object]:
+        """The fields given, without the kept parse (made again where the copy is read)."""
+        return {field.name: getattr(self, field.name) for field in _VALUE_FIELDS}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_parsed", None)
+
     def _parse(self) -> ParsedValue:
         if not self.text.strip() and self.number is not None:
             target = Target(self.comparator or Comparator.EQ, self.number, unit=self.unit)
@@ -122,6 +131,9 @@ class IndicatorValue:
     def blank(self) -> bool:
         """True when neither text nor a structured number was given."""
         return not self.text.strip() and self.number is None
+
+
+_VALUE_FIELDS = tuple(field for field in attrs.fields(IndicatorValue) if field.init)
 
 
 @attrs.frozen(kw_only=True)

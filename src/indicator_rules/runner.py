@@ -43,14 +43,23 @@ _worker_declarations: Sequence[Declaration] = ()
 
 def merge_reports(own: Report, batch: Report) -> Report:
     """One declaration's report from its own rules and from the batch rules: findings in that
-    order, counts added, a waiver unused only when neither part used it."""
+    order, counts added, a waiver unused only when neither part used it — what one report of
+    all the rules gives (:func:`~indicator_rules.engine.run_batch`), also when a declaration
+    carries equal waivers (each part uses the first, so as many stay unused as the part that
+    left fewer)."""
+    left = collections.Counter(batch.unused_waivers)
+    unused = []
+    for waiver in own.unused_waivers:
+        if left[waiver] > 0:
+            left[waiver] -= 1
+            unused.append(waiver)
     return attrs.evolve(
         own,
         findings=own.findings + batch.findings,
         rules_run=own.rules_run + batch.rules_run,
         rules_skipped=own.rules_skipped + batch.rules_skipped,
         rules_errored=own.rules_errored + batch.rules_errored,
-        unused_waivers=tuple(w for w in own.unused_waivers if w in batch.unused_waivers),
+        unused_waivers=tuple(unused),
     )
 
 

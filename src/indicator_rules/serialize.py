@@ -518,6 +518,8 @@ _JSON_DECODER: Final = json.JSONDecoder(parse_float=Decimal,
 
 def _parse_json(text: str, name: str, line_offset: int = 0) -> object:
     try:
+        if text.startswith("\ufeff"):  # json.loads says so; its decoder alone does not check
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
         return _JSON_DECODER.decode(text)
     except json.JSONDecodeError as error:
         problem = Problem(

@@ -24,7 +24,8 @@ from indicator_rules.dsl.semantics import EvaluationError
 from indicator_rules.dsl.types import DslType, Kind, RuntimeContext, record
 
 LEVEL2 = ["数量指标", "质量指标", "成本指标", "满意度指标"]
-VALUES = ["", "3次", "≥95%", "约20万元", "一批", "每季度至少1次", "合格", "26.00", "85%", "2-5次"]
+VALUES = ["", "3次", "≥95%", "约20万元", "一批", "每季度至少1次", "合格", "26.00", "85%", "2-5次",
+          "2021年12月底前", "2021年1月-12月"]
 TEXTS = ['"培训"', '"一批"', '""', "name", "goal"]
 
 

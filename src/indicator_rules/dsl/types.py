@@ -31,7 +31,7 @@ from indicator_rules.model import (
     Task,
 )
 from indicator_rules.taxonomy import canonical_level1, canonical_level2
-from indicator_rules.values import ParsedValue, Target, UnitKind
+from indicator_rules.values import Target, UnitKind
 
 __all__ = [
     "BOOL",
@@ -221,19 +221,16 @@ def _tuple(name: str) -> Getter:
 
 #: The parsed 指标值 of ``{obj}`` in generated code: the value's slot once it holds the parse
 #: (a plain slot read), else the ``parsed`` property, which parses and fills it. A
-#: ``ParsedValue`` is always true.
+#: ``ParsedValue`` is always true. (``{obj}`` is an ``IndicatorValue``: the model's records
+#: hold nothing else.)
 _PARSED = "({obj}._parsed or {obj}.parsed)"
 
 
-def _parsed_of(value: IndicatorValue) -> ParsedValue:
-    return value._parsed or value.parsed
-
-
-def _parsed(name: str, written: str = "{parsed}.{name}") -> Getter:
+def _parsed_field(name: str, written: str = "{parsed}.{name}") -> Getter:
     """A field of the parsed 指标值 as it is (``written``: how generated code reads it, over
     ``{parsed}``, when it is a property of ``ParsedValue`` written out)."""
     return _inline(written.format(parsed=_PARSED, name=name),
-                   lambda value, _context: getattr(_parsed_of(value), name))
+                   lambda value, _context: getattr(value.parsed, name))
 
 
 def _enum_value(name: str) -> Getter:
@@ -244,7 +241,7 @@ def _enum_value(name: str) -> Getter:
 
 def _first_target(select: Callable[[Target], Any]) -> Getter:
     def get(value: IndicatorValue, _context: RuntimeContext) -> Any:
-        for target in _parsed_of(value).targets:
+        for target in value.parsed.targets:
             found = select(target)
             if found is not None:
                 return found
@@ -258,7 +255,7 @@ def _percent_of(target: Target) -> Decimal | None:
 
 
 def _amount(value: IndicatorValue, context: RuntimeContext) -> Decimal | None:
-    return _parsed_of(value).amount_in_wan(context.money_unit)
+    return value.parsed.amount_in_wan(context.money_unit)
 
 
 def _target_amount(target: Target, context: RuntimeContext) -> Decimal | None:
@@ -300,17 +297,18 @@ _VALUE = Record(
     "Value",
     {
         "text": FieldSpec(TEXT, _attr("text"), "指标值 as written"),
-        # ParsedValue's properties, written out as what they compute
-        "quantified": FieldSpec(BOOL, _parsed("quantified", "(len({parsed}.targets) > 0)"),
+        # ParsedValue's properties, written out as what they compute (tests/dsl/
+        # test_differential.py holds them to the properties)
+        "quantified": FieldSpec(BOOL, _parsed_field("quantified", "(len({parsed}.targets) > 0)"),
                                 "has a number"),
-        "graded": FieldSpec(BOOL, _parsed("graded", "({parsed}.grade is not None)"),
+        "graded": FieldSpec(BOOL, _parsed_field("graded", "({parsed}.grade is not None)"),
                             "is a grade (好, 达标 …)"),
-        "dated": FieldSpec(BOOL, _parsed("dated", "({parsed}.deadline is not None or "
+        "dated": FieldSpec(BOOL, _parsed_field("dated", "({parsed}.deadline is not None or "
                                          "{parsed}.date_range is not None)"),
                            "has a deadline or date range"),
-        "targets": FieldSpec(list_of(record("Target")), _parsed("targets"),
+        "targets": FieldSpec(list_of(record("Target")), _parsed_field("targets"),
                              "every target read, in order"),
-        "grade": FieldSpec(_OPTIONAL_TEXT, _parsed("grade"), "the grade word"),
+        "grade": FieldSpec(_OPTIONAL_TEXT, _parsed_field("grade"), "the grade word"),
         "number": FieldSpec(_OPTIONAL_NUMBER, _first_target(lambda t: t.number),
                             "the first target's number"),
         "percent": FieldSpec(PERCENT.or_null(), _first_target(_percent_of),
@@ -322,14 +320,14 @@ _VALUE = Record(
                           "the first unit written"),
         "comparator": FieldSpec(_OPTIONAL_TEXT, _first_target(lambda t: t.comparator.value),
                                 "the first target's comparator"),
-        "frequency": FieldSpec(_OPTIONAL_TEXT, _parsed("frequency"),
+        "frequency": FieldSpec(_OPTIONAL_TEXT, _parsed_field("frequency"),
                                "每…/按… period word"),
         "years": FieldSpec(list_of(NUMBER),
-                           lambda v, _c: tuple(Decimal(y) for y in _parsed_of(v).years),
+                           lambda v, _c: tuple(Decimal(y) for y in v.parsed.years),
                            "years mentioned"),
-        "suspected": FieldSpec(list_of(TEXT), _parsed("suspected"),
+        "suspected": FieldSpec(list_of(TEXT), _parsed_field("suspected"),
                                "suspected OCR slips"),
-        "reason": FieldSpec(_OPTIONAL_TEXT, _parsed("reason"),
+        "reason": FieldSpec(_OPTIONAL_TEXT, _parsed_field("reason"),
                             "why nothing could be read"),
         "declared_unit": FieldSpec(_OPTIONAL_TEXT, _attr("unit"), "计量单位 column"),
         "declared_type": FieldSpec(

@@ -144,6 +144,8 @@ class ParsedValue:
     suspected: tuple[str, ...] = ()
     reason: str | None = None
 
+    # quantified, graded and dated are written out in compiled rules too (dsl/types.py): a
+    # change here is a change there
     @property
     def quantified(self) -> bool:
         """True when at least one numeric target was read (a grade alone is not quantified)."""
