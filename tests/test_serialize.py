@@ -32,6 +32,7 @@ from indicator_rules import (
     structure_declaration,
     unstructure_declaration,
 )
+from indicator_rules.serialize import FileFormat
 from indicator_rules.values import Comparator
 
 
@@ -430,7 +431,7 @@ def test_what_a_value_keeps_for_itself_is_no_key_of_the_format():
                                "number, unit, value_type, source")
 
 
-def loads_declarations_lenient(text: str, file_format: str = "json"):
+def loads_declarations_lenient(text: str, file_format: FileFormat = "json"):
     from indicator_rules.serialize import _read
 
     return _read(text, "<string>", file_format)
