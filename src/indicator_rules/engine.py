@@ -417,11 +417,10 @@ def run_batch(rules: Sequence[CompiledRule],
     the declaration it is about. A batch rule that fails gives a ``rule-error`` in every report.
     """
     own = [rule for rule in rules if not rule.batch]
-    tallies = [_Tally(*_check_one(own, declaration)) for declaration in declarations]
     batch_rules = [rule for rule in rules if rule.batch]
-    if not batch_rules:
-        return [_report(d, *tally.counts())
-                for d, tally in zip(declarations, tallies, strict=True)]
+    if not batch_rules:  # nothing to add to: each declaration's report as it is made
+        return [run_rules(own, declaration) for declaration in declarations]
+    tallies = [_Tally(*_check_one(own, declaration)) for declaration in declarations]
     in_wan = [_in_wan(declaration) for declaration in declarations]
     position = {id(view): index for index, view in enumerate(in_wan)}
     lists = {
