@@ -15,12 +15,15 @@ The public API is gathered here; everything else is importable but private by co
 - Runs: :func:`read_inputs` reads files and folders into :class:`InputItem` s (and
   :class:`InputError` s for what cannot be read); :func:`check_items` checks them in order, in
   worker processes with ``jobs=N``; :func:`report_schema` is the JSON Schema of the JSON report
-  (:mod:`indicator_rules.intake`, :mod:`indicator_rules.runner`, :mod:`indicator_rules.render`).
+  (:mod:`indicator_rules.intake`, :mod:`indicator_rules.runner`, :mod:`indicator_rules.render`);
+  :func:`gc_for_checking` sets the garbage collector for a long run, as the command line does
+  (:mod:`indicator_rules.collector`).
 - Errors: everything raised on purpose derives from :class:`IndicatorRulesError`.
 """
 
 from __future__ import annotations
 
+from indicator_rules.collector import gc_for_checking
 from indicator_rules.dsl.functions import Function, FunctionRegistry
 from indicator_rules.dsl.types import (
     BOOL,
@@ -176,6 +179,7 @@ __all__ = [
     "dump_declarations",
     "dumps_declarations",
     "field_for_label",
+    "gc_for_checking",
     "iter_declarations",
     "labels_of",
     "list_of",

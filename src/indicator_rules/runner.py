@@ -20,6 +20,7 @@ from typing import TypeAlias
 
 import attrs
 
+from indicator_rules.collector import raise_young_threshold
 from indicator_rules.engine import CompiledRule, run_batch, run_rules
 from indicator_rules.findings import Report
 from indicator_rules.intake import InputError, InputItem
@@ -69,6 +70,7 @@ def _own_rules(ruleset: Ruleset) -> tuple[CompiledRule, ...]:
 
 def _start_worker(reference: str | None) -> None:
     global _worker_rules  # one ruleset per worker process, loaded once when it starts
+    raise_young_threshold()  # the process only checks: few cycles (see collector.py)
     if reference is not None:
         _worker_rules = _own_rules(load_ruleset(reference))
 
@@ -174,7 +176,10 @@ def check_items(ruleset: Ruleset, entries: Iterable[InputItem | InputError], *,
     Yields, in input order for any ``jobs``, a :data:`Checked` pair ``(item, report)`` for each
     :class:`~indicator_rules.intake.InputItem` and each
     :class:`~indicator_rules.intake.InputError` unchanged in its place. ``jobs`` > 1 checks in
-    that many worker processes (the ruleset is loaded again in each, from its file).
+    that many worker processes (the ruleset is loaded again in each, from its file); they
+    collect garbage as :func:`~indicator_rules.gc_for_checking` sets it, for their life. This
+    process's collector is left as it is: wrap the loop in ``gc_for_checking()`` to set it
+    (as the command line does).
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")

@@ -405,7 +405,11 @@ def structure_declaration(data: object, *, path: str = "", file: str | None = No
     try:
         return _CONVERTER.structure(fields, declaration_class)
     except (ClassValidationError, IterableValidationError) as error:
-        raise DeclarationError(list(_problems(error, path)), file=file) from None
+        problems = list(_problems(error, path))
+        _without_tracebacks(error)  # cattrs' frames keep each field's error: cycles
+    # raised after the handler, which has let go of cattrs' error: raised inside it, this
+    # frame would keep that error, and its traceback this frame (a cycle per bad declaration)
+    raise DeclarationError(problems, file=file)
 
 
 def unstructure_declaration(declaration: Declaration) -> dict[str, Any]:
@@ -608,10 +612,33 @@ def _read(text: str, name: str, file_format: FileFormat) -> LoadResult:
             try:
                 declarations.append(structure_declaration(data, path=path, file=name))
             except DeclarationError as error:
-                errors.append(error)
+                errors.append(_without_tracebacks(error))
     except DeclarationError as error:  # the document itself could not be parsed
-        errors.append(error)
+        errors.append(_without_tracebacks(error))
     return LoadResult(tuple(declarations), tuple(errors))
+
+
+_Error = TypeVar("_Error", bound=BaseException)
+
+
+def _without_tracebacks(error: _Error) -> _Error:
+    """``error`` without the tracebacks of it and of the exceptions it came from, grouped ones
+    too (their messages stay), as it is kept (in a :class:`LoadResult`) or let go. A traceback
+    holds the frames it passed through, which may hold the error (the list it is kept in, the
+    variable it was caught in) and, in a reader's frames, the file's whole text: a reference
+    cycle that only the garbage collector could free."""
+    pending: list[BaseException | None] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending += (current.__cause__, current.__context__)
+        if isinstance(current, BaseExceptionGroup):  # cattrs gathers each field's error
+            pending += current.exceptions
+    return error
 
 
 def loads_declarations(
