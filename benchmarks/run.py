@@ -64,7 +64,7 @@ from indicator_rules import (
 from indicator_rules.collector import YOUNG_THRESHOLD
 from indicator_rules.dsl.functions import _parse as builtin_parse
 from indicator_rules.engine import CompiledRule, run_batch, run_rules
-from indicator_rules.render import RunSummary
+from indicator_rules.render import RunSummary, render_entries
 from indicator_rules.render.json_report import JsonRenderer
 from indicator_rules.serialize import dumps_declarations
 from indicator_rules.values import parse_value
@@ -314,14 +314,7 @@ def pipeline(paths: Sequence[str], ruleset: Ruleset, jobs: int, out: Any, *,
     summary = RunSummary(ruleset.name, exit_zero=True)
     renderer = JsonRenderer(out, ruleset)
     with gc_for_checking() if tuned_gc else contextlib.nullcontext():
-        for entry in check_items(ruleset, read_inputs(paths), jobs=jobs):
-            if isinstance(entry, InputError):
-                summary.add_error(entry)
-                renderer.error(entry)
-                continue
-            item, report = entry
-            summary.add(item, report)
-            renderer.add(item, report)
+        render_entries(check_items(ruleset, read_inputs(paths), jobs=jobs), summary, renderer)
     renderer.finish(summary)
     return summary.declarations
 

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from indicator_rules import (
-    InputError,
     check_items,
     cli,
     gc_for_checking,
@@ -21,7 +20,7 @@ from indicator_rules import (
     runner,
 )
 from indicator_rules.collector import YOUNG_THRESHOLD, raise_young_threshold
-from indicator_rules.render import RunSummary
+from indicator_rules.render import RunSummary, render_entries
 from indicator_rules.render.json_report import JsonRenderer
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -137,19 +136,9 @@ def _render(ruleset: Any, paths: list[str]) -> tuple[int, int]:
     """Check and render ``paths`` as the command line does: (declarations, input errors)."""
     summary = RunSummary(ruleset.name, exit_zero=True)
     renderer = JsonRenderer(io.StringIO(), ruleset)
-    checked = failed = 0
-    for entry in check_items(ruleset, read_inputs(paths)):
-        if isinstance(entry, InputError):
-            summary.add_error(entry)
-            renderer.error(entry)
-            failed += 1
-            continue
-        item, report = entry
-        summary.add(item, report)
-        renderer.add(item, report)
-        checked += 1
+    render_entries(check_items(ruleset, read_inputs(paths)), summary, renderer)
     renderer.finish(summary)
-    return checked, failed
+    return summary.declarations, summary.errors
 
 
 def _cyclic_garbage(run: Any) -> int:

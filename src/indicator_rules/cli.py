@@ -29,7 +29,7 @@ from indicator_rules.errors import DeclarationError, RulesetLoadError
 from indicator_rules.findings import Severity
 from indicator_rules.intake import InputError, InputItem, read_inputs
 from indicator_rules.model import Declaration
-from indicator_rules.render import FORMATS, Format, RunSummary, make_renderer
+from indicator_rules.render import FORMATS, Format, RunSummary, make_renderer, render_entries
 from indicator_rules.render.json_report import report_schema
 from indicator_rules.ruleset import Ruleset, load_ruleset
 from indicator_rules.runner import check_items
@@ -173,14 +173,7 @@ def _run_check(arguments: argparse.Namespace, ruleset: Ruleset, out: TextIO) -> 
     progress = _Progress(not arguments.no_progress and sys.stderr.isatty() and not out.isatty())
     entries = _counted(read_inputs(arguments.files), progress)
     with gc_for_checking():  # few cycles are made: the young objects collected less often
-        for entry in check_items(ruleset, entries, jobs=arguments.jobs):
-            if isinstance(entry, InputError):
-                summary.add_error(entry)
-                renderer.error(entry)
-                continue
-            item, report = entry
-            summary.add(item, report)
-            renderer.add(item, report)
+        render_entries(check_items(ruleset, entries, jobs=arguments.jobs), summary, renderer)
     progress.done()
     renderer.finish(summary)
     return summary.exit_status

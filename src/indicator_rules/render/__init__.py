@@ -8,6 +8,7 @@ Every renderer takes the run as a stream — :meth:`Renderer.add` for each check
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal, Protocol, TextIO
 
 import attrs
@@ -15,8 +16,9 @@ import attrs
 from indicator_rules.findings import Report, Severity
 from indicator_rules.intake import InputError, InputItem
 from indicator_rules.ruleset import Ruleset
+from indicator_rules.runner import Checked
 
-__all__ = ["FORMATS", "Format", "Renderer", "RunSummary", "make_renderer"]
+__all__ = ["FORMATS", "Format", "Renderer", "RunSummary", "make_renderer", "render_entries"]
 
 Format = Literal["text", "json", "sarif"]
 FORMATS: tuple[Format, ...] = ("text", "json", "sarif")
@@ -80,6 +82,21 @@ class Renderer(Protocol):
 
     def finish(self, summary: RunSummary) -> None:
         """The end of the run."""
+
+
+def render_entries(entries: Iterable[Checked | InputError], summary: RunSummary,
+                   renderer: Renderer) -> None:
+    """Each entry of a run, in order — a checked declaration with its report, or an input that
+    could not be read, as :func:`~indicator_rules.runner.check_items` yields them — counted in
+    ``summary`` and written by ``renderer`` (then :meth:`Renderer.finish` ends the report)."""
+    for entry in entries:
+        if isinstance(entry, InputError):
+            summary.add_error(entry)
+            renderer.error(entry)
+            continue
+        item, report = entry
+        summary.add(item, report)
+        renderer.add(item, report)
 
 
 def make_renderer(output_format: Format, out: TextIO, ruleset: Ruleset, *,
