@@ -128,12 +128,11 @@ def _paired(first: Callable[[], object], second: Callable[[], object],
     that going first or second (a warmer cache, a busier minute) favours neither side."""
     pairs = []
     for number in range(runs):
-        if number % 2:
-            two = _median_time(second, 1)
-            pairs.append((_median_time(first, 1), two))
+        if number % 2:  # left to right: second, then first
+            two, one = _median_time(second, 1), _median_time(first, 1)
         else:
-            one = _median_time(first, 1)
-            pairs.append((one, _median_time(second, 1)))
+            one, two = _median_time(first, 1), _median_time(second, 1)
+        pairs.append((one, two))
     return (statistics.median(a / b for a, b in pairs), statistics.median(a for a, _ in pairs),
             statistics.median(b for _, b in pairs))
 
@@ -424,9 +423,7 @@ def stages(path: Path, ruleset: Ruleset, config: Config) -> None:
     def render() -> None:
         summary = RunSummary(ruleset.name, exit_zero=True)
         renderer = JsonRenderer(io.StringIO(), ruleset)
-        for item, report in zip(items, reports, strict=True):
-            summary.add(item, report)
-            renderer.add(item, report)
+        render_entries(zip(items, reports, strict=True), summary, renderer)
         renderer.finish(summary)
 
     with gc_for_checking():  # the collector as in the end-to-end runs
