@@ -9,7 +9,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "indicator_rules"
 
 # Lowest floor first. A module may import from lower floors only.
 FLOORS: list[set[str]] = [
-    {"errors", "source", "collector"},  # collector: the garbage collector while checking
+    # collector: the garbage collector while checking; limits: the sizes readers accept
+    {"errors", "source", "collector", "limits"},
     {"values", "taxonomy"},
     {"model"},
     {"labels"},

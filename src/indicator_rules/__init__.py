@@ -18,6 +18,8 @@ The public API is gathered here; everything else is importable but private by co
   (:mod:`indicator_rules.intake`, :mod:`indicator_rules.runner`, :mod:`indicator_rules.render`);
   :func:`gc_for_checking` sets the garbage collector for a long run, as the command line does
   (:mod:`indicator_rules.collector`).
+- Input limits: :class:`InputLimits` (:data:`DEFAULT_LIMITS`), the sizes, depths and lengths
+  every reader checks before it allocates (:mod:`indicator_rules.limits`).
 - Errors: everything raised on purpose derives from :class:`IndicatorRulesError`.
 """
 
@@ -52,6 +54,7 @@ from indicator_rules.findings import Finding, FindingKind, Report, Severity
 from indicator_rules.forms import FormReader, Grid, read_forms
 from indicator_rules.intake import InputError, InputItem, read_inputs
 from indicator_rules.labels import LABELS, FieldLabel, field_for_label, labels_of
+from indicator_rules.limits import DEFAULT_LIMITS, InputLimits
 from indicator_rules.model import (
     MONEY_UNITS,
     Contact,
@@ -113,6 +116,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "BOOL",
     "DATE",
+    "DEFAULT_LIMITS",
     "LABELS",
     "MONEY",
     "MONEY_UNITS",
@@ -146,6 +150,7 @@ __all__ = [
     "IndicatorValue",
     "InputError",
     "InputItem",
+    "InputLimits",
     "LoadResult",
     "MoneyUnit",
     "ParamInfo",

@@ -1,0 +1,67 @@
+"""Input limits: how big, deep and long input may be before a reader refuses it.
+
+Every reader — declaration files (JSON, JSON Lines, YAML) and forms (text, Markdown, CSV, Excel,
+Word, and the readers to come) — checks its input against one :class:`InputLimits` *before* it
+allocates for it: the size of the file before reading it, the inflated size of an archive before
+inflating it, a sheet's dimensions and merged ranges before walking them, the depth of nesting
+before recursing. Input over a limit is refused with a located error (file, and the line, JSON
+path, sheet or cell) that names the setting, so that a user who really has such input can raise
+it (``read_inputs(paths, limits=InputLimits(max_sheet_rows=50_000))``).
+
+The defaults are far above anything a real 申报表 reaches (the largest real forms seen have a few
+hundred rows, cells of a few thousand characters and archives of a few megabytes) and low enough
+that a hostile file costs at most a few seconds and a few hundred megabytes. docs/security.md
+lists them with what each guards against.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+
+__all__ = ["DEFAULT_LIMITS", "InputLimits"]
+
+_MB: Final = 1 << 20
+
+
+@attrs.frozen(kw_only=True)
+class InputLimits:
+    """The limits every reader checks, each a named setting with a safe default.
+
+    ``max_file_bytes``: a file read whole (JSON, YAML, a form); ``max_line_bytes``: one line of
+    a JSON Lines file, which is read line by line and may be as long as it likes;
+    ``max_nesting``: arrays and objects inside each other in a declaration file;
+    ``max_number_digits``: digits of one number written in a declaration file (Python refuses
+    integers of over 4,300 digits with an error of its own); ``max_text_chars``: one string of a
+    declaration file or one cell of a form (Excel allows 32,767 characters a cell);
+    ``max_sheet_rows``, ``max_sheet_columns``, ``max_sheet_cells``: a worksheet's or table's
+    extent (rows × columns) as the file declares it, and its filled cells;
+    ``max_merged_cells``: the cells covered by merged ranges (spans) of one sheet or table;
+    ``max_archive_bytes``: the inflated size of every member of an Office (zip) file together;
+    ``max_compression_ratio``: inflated to compressed size of one member larger than 1 MB
+    (a zip bomb compresses thousands of times; real XML about ten times).
+    """
+
+    max_file_bytes: int = 64 * _MB
+    max_line_bytes: int = 16 * _MB
+    max_nesting: int = 64
+    max_number_digits: int = 64
+    max_text_chars: int = 100_000
+    max_sheet_rows: int = 20_000
+    max_sheet_columns: int = 1_000
+    max_sheet_cells: int = 500_000
+    max_merged_cells: int = 1_000_000
+    max_archive_bytes: int = 256 * _MB
+    max_compression_ratio: int = 200
+
+    def exceeded(self, setting: str, actual: int | str) -> str:
+        """The message for input over the limit ``setting`` (an attribute name): what was
+        found, the limit, and how to raise it."""
+        limit = getattr(self, setting)
+        return (f"input over the limit: {actual} (at most {limit:,}; the limit is "
+                f"InputLimits.{setting}, which can be raised for input that really is this large)")
+
+
+#: The limits readers use when they are given none.
+DEFAULT_LIMITS: Final = InputLimits()
