@@ -9,8 +9,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "indicator_rules"
 
 # Lowest floor first. A module may import from lower floors only.
 FLOORS: list[set[str]] = [
-    # collector: the garbage collector while checking; limits: the sizes readers accept
-    {"errors", "source", "collector", "limits"},
+    # collector: the garbage collector while checking; limits: the sizes readers accept;
+    # atomic: files written whole or not at all
+    {"errors", "source", "collector", "limits", "atomic"},
     {"values", "taxonomy"},
     {"model"},
     {"labels"},
