@@ -1,8 +1,9 @@
 """Rulesets: loading ``.rules`` files, composing them through ``extends``, checking, compiling.
 
 A ruleset extends others by built-in name (the files in ``rulesets/``, shipped in the package),
-by path (relative to the extending file), or by the name of an installed plugin (entry-point
-group ``indicator_rules.rulesets``, whose object is the path of a ``.rules`` file). The child may
+by the name of an installed plugin (entry-point group ``indicator_rules.rulesets``, whose object
+is the path of a ``.rules`` file), or by the path of a ``.rules`` file in the extending file's
+folder (or below it) or in a folder of the rules path; no other file is read. The child may
 override params (type-checked against the parent's), append to list params (``+=``), re-map
 severities (one rule, or ``*`` for every inherited rule), disable rules with a reason, and add
 rules; a rule id used twice is an error. Every error of the composed ruleset is reported at once.
@@ -12,11 +13,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import pickle
+import stat
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
+from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,6 +65,7 @@ __all__ = [
     "ParamInfo",
     "RuleInfo",
     "Ruleset",
+    "RulesetReference",
     "builtin_ruleset_names",
     "load_ruleset",
     "load_ruleset_text",
@@ -72,6 +77,8 @@ _Header = tuple[str, str, str, str, str]
 #: Most rules in one composed ruleset, and biggest ruleset file, accepted.
 MAX_RULES = 2000
 MAX_FILE_BYTES = 1_000_000
+#: How a ruleset file's name ends: ``extends`` and :func:`load_ruleset` read no other file.
+RULES_SUFFIX = ".rules"
 
 
 @attrs.frozen
@@ -118,6 +125,22 @@ class ExampleResult:
     where: str
 
 
+@attrs.frozen
+class RulesetReference:
+    """How to load a ruleset again, in another process (:attr:`Ruleset.reference`).
+
+    ``given`` is what :func:`load_ruleset` was given (a name, or a path), ``folder`` the working
+    folder a relative path is read in, ``rules_path`` the folders (real paths) that ``extends``
+    may reach besides the extending file's own. Loading it gives the same ruleset, its files
+    named as they were (so findings say the same ``rule_source``), whatever the working folder
+    of the process that loads it.
+    """
+
+    given: str
+    folder: str
+    rules_path: tuple[str, ...] = ()
+
+
 def _builtin_directory() -> Path:
     installed = resources.files("indicator_rules") / "rulesets"
     if installed.is_dir():
@@ -153,9 +176,9 @@ class Ruleset:
             for name, (value, doc, origin) in params.items()
         }
         self.compiled = compiled
-        #: how to load this ruleset again (the path of its file), for worker processes; None
-        #: when it was built from text in memory or with a registry of one's own
-        self.reference: str | None = None
+        #: how to load this ruleset again, for worker processes (``load_ruleset(reference)``);
+        #: None when it was built from text in memory or with a registry of one's own
+        self.reference: RulesetReference | None = None
         self._functions = functions
         self._sources = dict(sources)
         self._param_values = {name: value for name, (value, _, _) in params.items()}
@@ -173,10 +196,11 @@ class Ruleset:
         """
         with self._composing:
             if self._rules is None:  # the same files as compiled, with the same texts
-                path = Path(self.file)
-                _node, composition = _compose(path, self._sources[self.file], self._functions,
-                                              (path.resolve(),), self._sources,
-                                              self._resolutions)
+                reference = self.reference or RulesetReference(self.file, os.getcwd())
+                files = _Files(Path(reference.folder), reference.rules_path, self._sources,
+                               self._resolutions)
+                _node, composition = _compose(self.file, self._sources[self.file],
+                                              self._functions, files)
                 if composition.errors:  # the same texts composed without error when compiled
                     raise RulesetLoadError(composition.errors)
                 self._rules = tuple(composition.rules.values())
@@ -289,20 +313,18 @@ class Ruleset:
                                  f"the rule does not load with its own file's params: {rule}",
                                  where)
         try:
-            data = yaml.safe_load(example.text)
-            items = data if isinstance(data, list) and rule.batch else [data]
-            declarations = []
-            for index, item in enumerate(items):
-                if isinstance(item, dict):
-                    default_kind = info.node.applies_to
-                    item.setdefault("kind", default_kind if default_kind in (
-                        "project", "department") else "project")
-                path = f"example[{index}]" if rule.batch else "example"
-                declarations.append(structure_declaration(item, path=path))
+            declarations = _example_declarations(example, info, rule.batch)
         except (yaml.YAMLError, DeclarationError) as error:
             return ExampleResult(info.rule_id, example.expect, False,
                                  f"the example is not a valid declaration: {error}", where)
-        reports = run_batch((rule,), declarations)
+        except Exception as error:  # whatever the text holds fails this example, not the run
+            return ExampleResult(info.rule_id, example.expect, False,
+                                 f"the example cannot be read: {_failure(error)}", where)
+        try:
+            reports = run_batch((rule,), declarations)
+        except Exception as error:  # a failure the engine did not turn into a rule-error
+            return ExampleResult(info.rule_id, example.expect, False,
+                                 f"the rule failed on the example: {_failure(error)}", where)
         errors = [f for report in reports for f in report.findings if f.kind == "rule-error"]
         found = [f for report in reports for f in report.findings if f.kind == "finding"]
         if errors:
@@ -317,6 +339,29 @@ class Ruleset:
         return ExampleResult(info.rule_id, example.expect, ok, detail, where)
 
 
+def _example_declarations(example: n.ExampleNode, info: RuleInfo,
+                          batch: bool) -> list[Declaration]:
+    """The declarations an inline example holds (a list of them for a batch rule)."""
+    data = yaml.safe_load(example.text)
+    items = data if isinstance(data, list) and batch else [data]
+    declarations = []
+    for index, item in enumerate(items):
+        if isinstance(item, dict):
+            default_kind = info.node.applies_to
+            item.setdefault("kind", default_kind if default_kind in (
+                "project", "department") else "project")
+        path = f"example[{index}]" if batch else "example"
+        declarations.append(structure_declaration(item, path=path))
+    return declarations
+
+
+def _failure(error: Exception) -> str:
+    """What went wrong, for a reader: a nesting too deep named as such, else the error."""
+    if isinstance(error, RecursionError):
+        return "it is nested too deeply"
+    return f"{type(error).__name__}: {error}"
+
+
 # --- loading and composition -------------------------------------------------------------
 
 
@@ -326,26 +371,148 @@ def _error(kind: type[RulesetError], message: str, span: n.Span, sources: Mappin
     return kind(message, where, hint)
 
 
-def _read(path: Path) -> str:
+class _Refused(Exception):
+    """A file that is not read, or a name that does not lead to a ruleset: why, and a hint."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@attrs.frozen
+class _Files:
+    """Where the files of a ruleset are: relative names are read in ``folder``; ``extends``
+    reaches the extending file's folder and the folders of ``rules_path`` (real paths). A
+    ruleset composed again has the ``texts`` of its files and the file each ``extends``
+    found (``resolutions``)."""
+
+    folder: Path
+    rules_path: tuple[str, ...]
+    texts: Mapping[str, str] | None = None
+    resolutions: Mapping[tuple[str, str], str] | None = None
+
+    def location(self, name: str) -> Path:
+        """Where the file named ``name`` is (an absolute name is its own location)."""
+        return self.folder / name
+
+    def real(self, name: str) -> str:
+        """The file named ``name``, symbolic links followed."""
+        return os.path.realpath(self.location(name))
+
+
+_NONBLOCKING = getattr(os, "O_NONBLOCK", 0)  # a FIFO opens without waiting for a writer
+
+
+def _read(location: Path) -> str:
+    """The text of a ruleset file: a regular file of at most :data:`MAX_FILE_BYTES`, its size
+    checked before reading and the reading bounded (a file that grows, or that says it is
+    empty as ``/proc`` files do, is not read past the limit)."""
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise RulesetLoadError([RulesetError(f"cannot read ruleset {path}: {error}")]) from None
+        descriptor = os.open(location, os.O_RDONLY | _NONBLOCKING)
+    except OSError as error:
+        raise _Refused(error.strerror or str(error)) from None
+    with open(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise _Refused("not a regular file")
+        if status.st_size > MAX_FILE_BYTES:
+            raise _Refused(f"too large ({status.st_size} bytes; at most {MAX_FILE_BYTES})")
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise _Refused(error.strerror or str(error)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refused(f"too large (more than {MAX_FILE_BYTES} bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _Refused(f"not UTF-8 text ({error})") from None
 
 
-def _resolve(reference: str, relative_to: Path | None) -> Path | None:
-    candidate = Path(reference)
-    if relative_to is not None and not candidate.is_absolute():
-        candidate = relative_to / candidate
-    if candidate.suffix == ".rules" or candidate.is_file():
-        return candidate if candidate.is_file() else None
-    builtin = _builtin_directory() / f"{reference}.rules"
-    if builtin.is_file():
-        return builtin
+def _looks_like_a_path(reference: str) -> bool:
+    return (reference.endswith(RULES_SUFFIX) or reference.startswith(".")
+            or any(mark in reference for mark in ("/", "\\", "\0")))
+
+
+def _named_file(name: str) -> str | None:
+    """The file of the built-in ruleset or the installed plugin called ``name``, or None. A
+    name is only looked up, never joined to a folder."""
+    if name in builtin_ruleset_names():
+        return str(_builtin_directory() / f"{name}{RULES_SUFFIX}")
     for entry_point in plugin_entry_points(ENTRY_POINT_GROUP):
-        if entry_point.name == reference:
-            return Path(str(entry_point.load()))
+        if entry_point.name == name:
+            return _plugin_file(entry_point)
     return None
+
+
+def _plugin_file(entry_point: EntryPoint) -> str:
+    """The ``.rules`` file an installed plugin names."""
+    where = f"plugin ruleset {entry_point.name!r} ({entry_point.value})"
+    try:
+        target = entry_point.load()
+    except Exception as error:  # the plugin's own code: whatever it raises is its error
+        raise _Refused(f"{where} does not load: {type(error).__name__}: {error}") from None
+    path = os.fspath(target) if isinstance(target, str | os.PathLike) else None
+    if not isinstance(path, str) or not path.endswith(RULES_SUFFIX):
+        raise _Refused(f"{where} is not the path of a {RULES_SUFFIX} file",
+                       "the entry point's object must be the path of a .rules file")
+    return path
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+_ALLOW_HINT = ("extends reaches the .rules files in the extending file's folder and below; "
+               "to allow another folder, give it with --rules-path DIR, or rules_path=[DIR] "
+               "in Python")
+
+
+def _parent(reference: str, child: str, files: _Files) -> str | None:
+    """The name of the file that ``extends reference`` in the file named ``child`` reads, or
+    None when there is none; raises :class:`_Refused` for a file it may not read."""
+    if not reference.endswith(RULES_SUFFIX):
+        if _looks_like_a_path(reference):
+            raise _Refused(f"cannot extend {reference!r}: extends reads only {RULES_SUFFIX} "
+                           "files", "give a built-in ruleset name, an installed plugin's name, "
+                           "or the path of a .rules file")
+        return _named_file(reference)
+    name = str(Path(child).parent / reference)  # an absolute reference stays itself
+    real = files.real(name)
+    folders = (files.real(str(Path(child).parent)), *files.rules_path)
+    if not any(_within(real, folder) for folder in folders):
+        raise _Refused(f"cannot extend {reference!r}: it is outside the folder of {child} "
+                       "and the rules path", _ALLOW_HINT)
+    if not real.endswith(RULES_SUFFIX):
+        raise _Refused(f"cannot extend {reference!r}: it links to a file that is not a "
+                       f"{RULES_SUFFIX} file", "a link to a ruleset must name a .rules file")
+    return name if os.path.exists(real) else None
+
+
+def _top_file(given: str) -> str:
+    """The name of the file :func:`load_ruleset` reads for ``given``: the path of a ``.rules``
+    file as given, or the file of a built-in ruleset or an installed plugin."""
+    if given.endswith(RULES_SUFFIX):
+        return str(Path(given))
+    if not _looks_like_a_path(given):
+        found = _named_file(given)
+        if found is not None:
+            return found
+    known = ", ".join(builtin_ruleset_names()) or "none"
+    raise _Refused(f"cannot find ruleset {given!r}",
+                   f"built-in rulesets: {known}; or give the path of a .rules file")
+
+
+def _rules_path(folders: Sequence[str | Path], working_folder: Path) -> tuple[str, ...]:
+    """The real paths of the rules path's folders (relative ones in ``working_folder``)."""
+    found = []
+    for folder in folders:
+        real = os.path.realpath(working_folder / folder)
+        if not os.path.isdir(real):
+            raise RulesetLoadError([RulesetError(f"rules path {folder}: not a folder")])
+        found.append(real)
+    return tuple(found)
 
 
 def _param_value(checker: Checker, param: n.ParamNode, sources: Mapping[str, str],
@@ -375,60 +542,86 @@ _FIELD_NAMES = frozenset(
 )
 
 
-def _compose(path: Path, text: str, functions: FunctionRegistry, chain: tuple[Path, ...],
-             texts: Mapping[str, str] | None = None,
-             resolutions: Mapping[tuple[str, str], str] | None = None,
-             ) -> tuple[n.RulesetNode, _Composition]:
-    """Parse and compose the ruleset ``text`` of ``path`` with what it extends: found and read
-    on disk, or (a ruleset composed again) the files of ``resolutions`` with their ``texts``."""
-    if len(text.encode()) > MAX_FILE_BYTES:
+def _compose(name: str, text: str, functions: FunctionRegistry, files: _Files,
+             chain: tuple[str, ...] = ()) -> tuple[n.RulesetNode, _Composition]:
+    """Parse and compose the ruleset ``text`` of the file ``name`` with what it extends: found
+    and read on disk, or (a ruleset composed again) the files of ``files.resolutions`` with
+    their ``files.texts``. ``chain`` holds the files (real paths) that extend this one."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
         raise RulesetLoadError([RulesetError(
-            f"{path}: ruleset too large ({len(text.encode())} bytes; at most {MAX_FILE_BYTES})")])
+            f"{name}: ruleset too large ({size} bytes; at most {MAX_FILE_BYTES})")])
     try:
-        node = parsed(str(path), text, parse_ruleset)
+        node = parsed(name, text, parse_ruleset)
     except RulesetSyntaxError as error:  # the rest of the file cannot be trusted
         raise RulesetLoadError([error]) from None
-    composition = _Composition({}, {}, {str(path): text}, [])
+    composition = _Composition({}, {}, {name: text}, [])
+    chain = (*chain, files.real(name))
     for reference, span in node.extends:
-        known_path = None if resolutions is None else resolutions.get((str(path), reference))
-        parent_path = _resolve(reference, path.parent) if known_path is None else Path(known_path)
-        if parent_path is None:
-            known = ", ".join(builtin_ruleset_names()) or "none"
-            composition.errors.append(_error(
-                RulesetCompositionError, f"cannot find ruleset {reference!r} to extend", span,
-                composition.sources, f"built-in rulesets: {known}; or give a path"))
-            continue
-        if parent_path.resolve() in chain:
-            composition.errors.append(_error(
-                RulesetCompositionError, f"ruleset {reference!r} extends itself (a cycle)", span,
-                composition.sources))
-            continue
-        composition.resolutions[(str(path), reference)] = str(parent_path)
-        known_text = texts.get(str(parent_path)) if texts is not None else None
-        _parent_node, parent = _compose(
-            parent_path, _read(parent_path) if known_text is None else known_text, functions,
-            (*chain, parent_path.resolve()), texts, resolutions)
-        composition.sources |= parent.sources
-        composition.resolutions |= parent.resolutions
-        composition.errors += parent.errors
-        for name, param in parent.params.items():
-            earlier = composition.params.get(name)
-            chosen_here = any(own.name == name for own in node.params)
-            if earlier is not None and earlier[0] != param[0] and not chosen_here:
-                composition.errors.append(_error(
-                    RulesetCompositionError, f"param {name} differs between the parents "
-                    f"({earlier[2]} and {param[2]})", span, composition.sources,
-                    f"set param {name} in this file to choose"))
-            composition.params.setdefault(name, param)
-        for rule_id, info in parent.rules.items():
-            earlier_rule = composition.rules.get(rule_id)
-            if earlier_rule is not None and earlier_rule.node.span != info.node.span:
-                composition.errors.append(_error(
-                    RulesetCompositionError, f"rule {rule_id} comes from two parents "
-                    f"({earlier_rule.origin} and {info.origin})", span, composition.sources))
-            composition.rules[rule_id] = info  # the same rule through two parents: a diamond
-    _apply_own(node, composition, functions, str(path))
+        parent = _extend(name, reference, span, functions, files, chain, composition)
+        if parent is not None:
+            _inherit(node, span, parent, composition)
+    _apply_own(node, composition, functions, name)
     return node, composition
+
+
+def _extend(name: str, reference: str, span: n.Span, functions: FunctionRegistry,
+            files: _Files, chain: tuple[str, ...],
+            composition: _Composition) -> _Composition | None:
+    """The composed ruleset that ``extends reference`` of the file ``name`` reads, or None
+    (the reason recorded as an error at the ``extends`` line)."""
+    def refuse(message: str, hint: str = "") -> None:
+        composition.errors.append(_error(RulesetCompositionError, message, span,
+                                         composition.sources, hint))
+
+    known = None if files.resolutions is None else files.resolutions.get((name, reference))
+    try:
+        parent_name = known if known is not None else _parent(reference, name, files)
+    except _Refused as refused:
+        refuse(refused.message, refused.hint)
+        return None
+    if parent_name is None:
+        known_names = ", ".join(builtin_ruleset_names()) or "none"
+        refuse(f"cannot find ruleset {reference!r} to extend",
+               f"built-in rulesets: {known_names}; or give the path of a .rules file")
+        return None
+    if files.real(parent_name) in chain:
+        refuse(f"ruleset {reference!r} extends itself (a cycle)")
+        return None
+    composition.resolutions[(name, reference)] = parent_name
+    text = None if files.texts is None else files.texts.get(parent_name)
+    if text is None:
+        try:
+            text = _read(files.location(parent_name))
+        except _Refused as refused:
+            refuse(f"cannot read ruleset {reference!r} to extend: {refused.message}")
+            return None
+    _parent_node, parent = _compose(parent_name, text, functions, files, chain)
+    composition.sources |= parent.sources
+    composition.resolutions |= parent.resolutions
+    composition.errors += parent.errors
+    return parent
+
+
+def _inherit(node: n.RulesetNode, span: n.Span, parent: _Composition,
+             composition: _Composition) -> None:
+    """Take the params and rules of a parent (``extends`` at ``span``) into ``composition``."""
+    for name, param in parent.params.items():
+        earlier = composition.params.get(name)
+        chosen_here = any(own.name == name for own in node.params)
+        if earlier is not None and earlier[0] != param[0] and not chosen_here:
+            composition.errors.append(_error(
+                RulesetCompositionError, f"param {name} differs between the parents "
+                f"({earlier[2]} and {param[2]})", span, composition.sources,
+                f"set param {name} in this file to choose"))
+        composition.params.setdefault(name, param)
+    for rule_id, info in parent.rules.items():
+        earlier_rule = composition.rules.get(rule_id)
+        if earlier_rule is not None and earlier_rule.node.span != info.node.span:
+            composition.errors.append(_error(
+                RulesetCompositionError, f"rule {rule_id} comes from two parents "
+                f"({earlier_rule.origin} and {info.origin})", span, composition.sources))
+        composition.rules[rule_id] = info  # the same rule through two parents: a diamond
 
 
 def _apply_own(node: n.RulesetNode, composition: _Composition, functions: FunctionRegistry,
@@ -563,15 +756,17 @@ class _CompiledEntry:
     blueprints: tuple[RuleBlueprint, ...]
 
 
-def _place(path: Path) -> str:
-    """Where ``path`` is, as its key: the path as given (a symbolic link is another ruleset:
-    its ``extends`` are looked up beside it), with the working folder when it is relative."""
-    return str(path) if path.is_absolute() else f"{Path.cwd()}\0{path}"
+def _place(name: str, folder: Path) -> str:
+    """Where the file named ``name`` is, as its key: the name as given (a symbolic link is
+    another ruleset: its ``extends`` are looked up beside it), with the working folder when it
+    is relative."""
+    return name if Path(name).is_absolute() else f"{folder}\0{name}"
 
 
-def _compiled_key(path: Path, plugins: tuple[str, ...]) -> str:
+def _compiled_key(place: str, rules_path: tuple[str, ...], plugins: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for part in (_COMPILED_VERSION, package_fingerprint(), _place(path), *plugins):
+    for part in (_COMPILED_VERSION, package_fingerprint(), place, *rules_path, "\0",
+                 *plugins):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
 
@@ -658,10 +853,11 @@ def _save_compiled(key: str, ruleset: Ruleset) -> None:
         write_entry(_COMPILED, key, data)
 
 
-def _load_compiled(key: str) -> Ruleset | None:
-    """The ruleset cached under ``key``, if its files still hold the texts it was compiled
-    from, each ``extends`` still finds the same file and the functions are the same; None
-    otherwise, or when the entry cannot be read (the ruleset is then compiled again)."""
+def _load_compiled(key: str, files: _Files) -> Ruleset | None:
+    """The ruleset cached under ``key``, if its files (found as ``files`` says) still hold the
+    texts it was compiled from, each ``extends`` still finds the same file and the functions
+    are the same; None otherwise, or when the entry cannot be read (the ruleset is then
+    compiled again)."""
     data = read_entry(_COMPILED, key)  # checked against its digest
     if data is None:
         return None
@@ -669,7 +865,8 @@ def _load_compiled(key: str) -> Ruleset | None:
         entry = pickle.loads(data)  # our own entry, written by _save_compiled
         if not isinstance(entry, _CompiledEntry):
             return None
-        if not _unchanged(entry.texts, entry.resolutions):
+        if not _unchanged(attrs.evolve(files, texts=entry.texts,
+                                       resolutions=entry.resolutions)):
             return None
         functions = FunctionRegistry.with_plugins()
         if _registry_signature(functions) != entry.functions:
@@ -683,9 +880,9 @@ def _load_compiled(key: str) -> Ruleset | None:
                    entry.resolutions)
 
 
-#: Rulesets loaded with the installed functions, by file and plugins (loading the same
-#: unchanged files again returns the ruleset already made).
-_LOADED: dict[tuple[str, tuple[str, ...]], Ruleset] = {}
+#: Rulesets loaded with the installed functions, by file, rules path and plugins (loading the
+#: same unchanged files again returns the ruleset already made).
+_LOADED: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Ruleset] = {}
 _PLUGINS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
@@ -702,55 +899,92 @@ def _plugin_signature() -> tuple[str, ...]:
     return _PLUGINS[key]
 
 
-def _unchanged(texts: Mapping[str, str], resolutions: Mapping[tuple[str, str], str]) -> bool:
-    """Whether the files still hold ``texts`` and each ``extends`` still finds the file it
-    found: then a ruleset made from them is still the ruleset these files make."""
+def _unchanged(files: _Files) -> bool:
+    """Whether the files still hold ``files.texts`` and each ``extends`` still finds the file
+    of ``files.resolutions``: then a ruleset made from them is still the ruleset these files
+    make."""
+    texts, resolutions = files.texts or {}, files.resolutions or {}
     try:
-        if any(_read(Path(file)) != text for file, text in texts.items()):
-            return False
-    except RulesetLoadError:  # a file gone or unreadable
+        return (all(_read(files.location(name)) == text for name, text in texts.items())
+                and all(_parent(reference, name, files) == found
+                        for (name, reference), found in resolutions.items()))
+    except _Refused:  # a file gone, unreadable, or no longer within reach
         return False
-    return all(str(_resolve(reference, Path(file).parent)) == found
-               for (file, reference), found in resolutions.items())
 
 
-def load_ruleset(name_or_path: str | Path, *,
-                 functions: FunctionRegistry | None = None) -> Ruleset:
-    """Load, compose, check and compile a ruleset: a built-in name, a path, or a plugin name.
+def load_ruleset(name_or_path: str | Path | RulesetReference, *,
+                 functions: FunctionRegistry | None = None,
+                 rules_path: Sequence[str | Path] = ()) -> Ruleset:
+    """Load, compose, check and compile a ruleset: a built-in name, an installed plugin's name,
+    or the path of a ``.rules`` file (no other file is read).
 
-    Loading the same files again (unchanged, with the same installed plugins and no registry of
-    one's own) returns the ruleset already made — treat a ruleset as read-only. Raises
-    :class:`RulesetLoadError` with every error found (each with file:line:column and the line
-    with a caret).
+    ``extends`` reaches built-in and plugin rulesets by name, and ``.rules`` files in the
+    extending file's folder or below it, or in a folder of ``rules_path``. A
+    :class:`RulesetReference` (:attr:`Ruleset.reference`) loads a ruleset again as it was
+    loaded, with its own rules path. Loading the same files again (unchanged, with the same
+    installed plugins and no registry of one's own) returns the ruleset already made — treat a
+    ruleset as read-only. Raises :class:`RulesetLoadError` with every error found (each with
+    file:line:column and the line with a caret).
     """
-    path = _resolve(str(name_or_path), None)
-    if path is None:
-        known = ", ".join(builtin_ruleset_names()) or "none"
-        raise RulesetLoadError([RulesetError(
-            f"cannot find ruleset {str(name_or_path)!r}",
-            hint=f"built-in rulesets: {known}; or give the path of a .rules file")])
-    key = (_place(path), _plugin_signature()) if functions is None else None
-    remembered = _LOADED.get(key) if key is not None else None
-    if remembered is not None and _unchanged(remembered._sources, remembered._resolutions):
-        return remembered
-    disk_key = _compiled_key(path, key[1]) if key is not None else None
-    ruleset = _load_compiled(disk_key) if disk_key is not None else None
-    if ruleset is None:
-        registry = functions if functions is not None else FunctionRegistry.with_plugins()
-        node, composition = _compose(path, _read(path), registry, (path.resolve(),))
-        ruleset = _finish(node, composition, registry)
-        if disk_key is not None:
-            _save_compiled(disk_key, ruleset)
+    if isinstance(name_or_path, RulesetReference):
+        if rules_path:
+            raise ValueError("a RulesetReference carries its own rules path")
+        reference = name_or_path
+    else:
+        folder = Path.cwd()
+        reference = RulesetReference(str(name_or_path), str(folder),
+                                     _rules_path(rules_path, folder))
+    files = _Files(Path(reference.folder), reference.rules_path)
+    try:
+        name = _top_file(reference.given)
+        place = _place(name, files.folder)
+        key = (place, files.rules_path, _plugin_signature()) if functions is None else None
+        remembered = _LOADED.get(key) if key is not None else None
+        if remembered is not None and _unchanged(attrs.evolve(
+                files, texts=remembered._sources, resolutions=remembered._resolutions)):
+            return remembered
+        disk_key = None if key is None else _compiled_key(*key)
+        ruleset = None if disk_key is None else _load_compiled(disk_key, files)
+        if ruleset is None:
+            registry = functions if functions is not None else FunctionRegistry.with_plugins()
+            text = _read_top(name, files)
+            node, composition = _compose(name, text, registry, files)
+            ruleset = _finish(node, composition, registry)
+            if disk_key is not None:
+                _save_compiled(disk_key, ruleset)
+    except _Refused as refused:
+        raise RulesetLoadError([RulesetError(refused.message, hint=refused.hint)]) from None
     if key is not None:
-        ruleset.reference = str(path.absolute())  # symbolic links kept: extends beside them
+        ruleset.reference = reference
         _LOADED[key] = ruleset
     return ruleset
 
 
+def _read_top(name: str, files: _Files) -> str:
+    """The text of the file :func:`load_ruleset` was given (or found by name)."""
+    location = files.location(name)
+    if not os.path.exists(location):
+        known = ", ".join(builtin_ruleset_names()) or "none"
+        raise _Refused(f"cannot find ruleset {name!r}",
+                       f"built-in rulesets: {known}; or give the path of a .rules file")
+    if not files.real(name).endswith(RULES_SUFFIX):
+        raise _Refused(f"cannot read ruleset {name}: it links to a file that is not a "
+                       f"{RULES_SUFFIX} file", "a link to a ruleset must name a .rules file")
+    try:
+        return _read(location)
+    except _Refused as refused:
+        raise _Refused(f"cannot read ruleset {name}: {refused.message}", refused.hint) from None
+
+
 def load_ruleset_text(text: str, *, name: str = "<rules>", base: Path | None = None,
-                      functions: FunctionRegistry | None = None) -> Ruleset:
-    """Like :func:`load_ruleset`, for text in memory; ``extends`` paths are relative to ``base``."""
+                      functions: FunctionRegistry | None = None,
+                      rules_path: Sequence[str | Path] = ()) -> Ruleset:
+    """Like :func:`load_ruleset`, for text in memory; ``extends`` paths are relative to ``base``
+    (else to the working folder), and reach the files there and below it, or in a folder of
+    ``rules_path``."""
     registry = functions if functions is not None else FunctionRegistry.with_plugins()
-    path = Path(name) if base is None else base / name
-    node, composition = _compose(path, text, registry, (path.resolve(),))
+    folder = Path.cwd()
+    files = _Files(folder, _rules_path(rules_path, folder))
+    file_name = str(Path(name) if base is None else base / name)
+    node, composition = _compose(file_name, text, registry, files)
     return _finish(node, composition, registry)

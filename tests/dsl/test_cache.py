@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import marshal
+import os
+import pickle
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +24,7 @@ TEXT = 'rule V01 "指标值为空"\n  severity error\n  require true\n  message 
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("INDICATOR_RULES_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("INDICATOR_RULES_CACHE", raising=False)
+    monkeypatch.setattr(cache, "_CHECKED", {}, raising=False)  # none checked: a new process
     cache.clear_memory()
     yield tmp_path / "cache"
     cache.clear_memory()
@@ -313,19 +319,34 @@ def test_a_relative_path_is_cached_per_working_folder(
         assert ruleset.compiled[0].rule_source == "parent.rules:3"
 
 
-def test_a_file_that_now_shadows_what_a_ruleset_extends_misses_the_cache(
+def test_a_file_named_like_a_built_in_ruleset_does_not_shadow_it(folder: Path, tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    path = _child(tmp_path)  # extends "mof-2021"
+    expected = [rule.rule_id for rule in load_ruleset(path).compiled]
+    for shadow in ("mof-2021", "mof-2021.rules"):
+        (tmp_path / shadow).write_text(PARENT.replace("{label}", "本地"), "utf-8")
+    for _ in range(2):  # compiled anew, then from the cache
+        _new_process()
+        assert [rule.rule_id for rule in load_ruleset(path).compiled] == expected
+
+
+def test_a_cached_ruleset_whose_parent_moved_out_of_reach_is_refused(
         folder: Path, tmp_path: Path):
     from indicator_rules import load_ruleset
 
-    path = _child(tmp_path)
-    assert any(rule.rule_id == "V01" for rule in load_ruleset(path).compiled)
-    (tmp_path / "mof-2021").write_text(PARENT.replace("{label}", "本地"), "utf-8")
+    (tmp_path / "x" / "shared").mkdir(parents=True)
+    (tmp_path / "x" / "shared" / "parent.rules").write_text(PARENT.replace("{label}", "父"),
+                                                            "utf-8")
+    child = tmp_path / "x" / "child.rules"
+    child.write_text('extends "shared/parent.rules"\n', "utf-8")
+    assert _messages(load_ruleset(child)) == ["父"]
+    (tmp_path / "x" / "shared").rename(tmp_path / "elsewhere")  # the same text, out of reach
+    (tmp_path / "x" / "shared").symlink_to(tmp_path / "elsewhere")
     _new_process()
-    ruleset = load_ruleset(tmp_path / "mof-2021")  # the new file is a ruleset of its own
-    assert [rule.rule_id for rule in ruleset.compiled] == ["P01"]
-    _new_process()
-    with pytest.raises(RulesetLoadError):  # mine.rules now extends it: S07, V02 are unknown
-        load_ruleset(path)
+    with pytest.raises(RulesetLoadError, match=r"cannot extend 'shared/parent\.rules': it is "
+                                               "outside the folder of"):
+        load_ruleset(child)
 
 
 def test_changed_functions_miss_the_cache(folder: Path, tmp_path: Path,
@@ -378,3 +399,113 @@ def test_a_flipped_byte_in_a_compiled_entry_is_noticed(folder: Path, tmp_path: P
         entry.write_bytes(bytes(damaged))
         _new_process()
         assert _findings(load_ruleset(path), corpus) == expected
+
+
+# --- the cache folder is private; what someone else could have written is never loaded
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_cache_folder_and_its_entries_are_private(folder: Path, tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    umask = os.umask(0o022)  # the usual umask, that leaves new folders readable by all
+    try:
+        cache.parsed("a.rules", TEXT, parse_ruleset)
+        load_ruleset(_child(tmp_path))
+    finally:
+        os.umask(umask)
+    assert _mode(folder) == 0o700
+    assert {_mode(path) for path in folder.rglob("*") if path.is_dir()} == {0o700}
+    entries = [path for path in folder.rglob("*") if path.is_file()]
+    assert len(entries) > 2  # a tree, a compiled ruleset, the code of its rules
+    assert {_mode(path) for path in entries} == {0o600}
+
+
+def test_a_cache_folder_of_ours_open_to_others_is_made_private(folder: Path):
+    folder.mkdir()
+    folder.chmod(0o777)
+    cache.parsed("a.rules", TEXT, parse_ruleset)
+    assert _mode(folder) == 0o700
+    assert len(list(folder.iterdir())) == 1
+
+
+def test_another_users_cache_folder_is_not_used(folder: Path, monkeypatch: pytest.MonkeyPatch):
+    folder.mkdir(mode=0o700)
+    monkeypatch.setattr(cache, "_OWNER", os.geteuid() + 1)  # the folder is someone else's
+    calls, parse = _counting()
+    with pytest.warns(cache.CacheWarning, match=f"not using the cache folder {folder}: it is "
+                                                "not a folder of this user's"):
+        cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
+    cache.clear_memory()
+    cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
+    assert calls == ["a.rules", "a.rules"]
+    assert list(folder.iterdir()) == []
+
+
+#: What a planted pickle ran (it must run nothing)
+PLANTED: list[str] = []
+
+
+def _planted() -> None:
+    PLANTED.append("code ran")
+
+
+class _Planted:
+    """Unpickling it calls _planted: what a pickle written by someone else could do."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return _planted, ()
+
+
+def _plant_tree(folder: Path, tmp_path: Path, tamper: Callable[[Path], None]) -> None:
+    cache.parsed("a.rules", TEXT, parse_ruleset)
+    (entry,) = folder.glob("*.pickle")
+    entry.write_bytes(pickle.dumps(_Planted()))
+    tamper(entry)
+    cache.clear_memory()
+    assert cache.parsed("a.rules", TEXT, parse_ruleset).rules[0].rule_id == "V01"
+
+
+def _plant_compiled(folder: Path, tmp_path: Path, tamper: Callable[[Path], None]) -> None:
+    from indicator_rules import load_ruleset
+
+    path = _child(tmp_path)
+    load_ruleset(path)
+    (entry,) = (folder / "compiled").iterdir()
+    key = entry.stem.encode()
+    payload = pickle.dumps(_Planted())
+    entry.write_bytes(key + b"\0" + hashlib.sha256(payload).digest() + payload)
+    tamper(entry)
+    _new_process()
+    assert any(rule.rule_id == "X90" for rule in load_ruleset(path).compiled)
+
+
+def _plant_code(folder: Path, tmp_path: Path, tamper: Callable[[Path], None]) -> None:
+    cache.code_of("x = 1", "<rule>")
+    (entry,) = (folder / "code").iterdir()
+    key = bytes.fromhex(entry.stem)
+    entry.write_bytes(key + marshal.dumps(compile(
+        "from tests.dsl.test_cache import _planted\n_planted()\nx = 1", "<rule>", "exec")))
+    tamper(entry)
+    scope: dict[str, Any] = {}
+    exec(cache.code_of("x = 1", "<rule>"), scope)
+    assert scope["x"] == 1
+
+
+@pytest.mark.parametrize("plant", [_plant_tree, _plant_compiled, _plant_code])
+@pytest.mark.parametrize("how", ["writable by others", "owned by someone else"])
+def test_an_entry_someone_else_could_have_written_is_not_loaded(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plant: Any, how: str):
+    def tamper(entry: Path) -> None:
+        if how == "writable by others":
+            entry.chmod(0o666)
+        else:
+            monkeypatch.setattr(cache, "_OWNER", entry.stat().st_uid + 1)
+
+    PLANTED.clear()
+    with pytest.warns(cache.CacheWarning, match="someone else could have written it"):
+        plant(folder, tmp_path, tamper)
+    assert PLANTED == []

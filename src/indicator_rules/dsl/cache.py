@@ -12,7 +12,11 @@ times), so an edited file, an edited checkout or an upgrade simply misses the ca
 
 The disk cache holds our own syntax trees pickled, in the user's cache folder
 (``$INDICATOR_RULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/indicator_rules``, else
-``~/.cache/indicator_rules``), trusted as Python trusts its own ``__pycache__``. Set
+``~/.cache/indicator_rules``), trusted as Python trusts its own ``__pycache__`` — and only when
+no one else could have written it, since loading a pickle or code runs what it says: the folder
+is created private (0700), a folder of this user's that is not is made so, another user's is
+not used (a :class:`CacheWarning` says so); entries are written private (0600) and an entry is
+read only when it is a regular file of this user's that no one else may write. Set
 ``INDICATOR_RULES_CACHE=0`` to switch the disk cache off; a cache that cannot be read or written
 is ignored (and rebuilt), never an error.
 """
@@ -26,8 +30,10 @@ import importlib.util
 import marshal
 import os
 import pickle
+import stat
 import tempfile
 import types
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -36,23 +42,90 @@ import pyparsing
 
 from indicator_rules.dsl import nodes as n
 
-__all__ = ["cache_directory", "clear_memory", "code_of", "package_fingerprint", "parsed",
-           "read_entry", "write_entry"]
+__all__ = ["CacheWarning", "cache_directory", "clear_memory", "code_of", "package_fingerprint",
+           "parsed", "read_entry", "write_entry"]
 
 _VERSION = "1"  # bump when the syntax tree's classes change shape
 _MEMORY: OrderedDict[str, n.RulesetNode] = OrderedDict()
 _MEMORY_SIZE = 64
 
 
+#: Who may have written what the cache reads: this process's user (None where the system has
+#: no user ids, and nothing is checked)
+_OWNER: int | None = os.geteuid() if hasattr(os, "geteuid") else None
+_PRIVATE = 0o700
+#: Folders checked in this process: folder → whether it may be used
+_CHECKED: dict[str, bool] = {}
+
+
+class CacheWarning(UserWarning):
+    """The disk cache folder, or an entry in it, is not used: someone else could have written
+    it."""
+
+
 def cache_directory() -> Path | None:
-    """Where parsed rulesets are kept on disk, or None when the disk cache is off."""
+    """Where parsed rulesets are kept on disk, or None when the disk cache is off — switched
+    off, or the folder belongs to another user (a :class:`CacheWarning` says so)."""
     if os.environ.get("INDICATOR_RULES_CACHE", "1") == "0":
         return None
     explicit = os.environ.get("INDICATOR_RULES_CACHE_DIR")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "indicator_rules"
+        folder = Path(explicit)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
+                                                                ".cache")
+        folder = Path(base) / "indicator_rules"
+    if str(folder) not in _CHECKED:
+        _CHECKED[str(folder)] = _usable(folder)
+    return folder if _CHECKED[str(folder)] else None
+
+
+def _usable(folder: Path) -> bool:
+    """Whether the existing ``folder`` may hold the cache: it does not exist yet (it is created
+    private), or it is this user's (made private when it is not); another user's is not."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return True  # created private when first written
+    if _OWNER is None:
+        return True
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != _OWNER:
+        warnings.warn(f"not using the cache folder {folder}: it is not a folder of this user's "
+                      "(delete it, or choose another with INDICATOR_RULES_CACHE_DIR)",
+                      CacheWarning, stacklevel=3)
+        return False
+    if status.st_mode & 0o077:
+        try:
+            folder.chmod(_PRIVATE)
+        except OSError as error:
+            warnings.warn(f"not using the cache folder {folder}: others may use it and it "
+                          f"cannot be made private ({error.strerror})", CacheWarning,
+                          stacklevel=3)
+            return False
+    return True
+
+
+def _own_bytes(path: Path) -> bytes | None:
+    """The bytes of the cache entry ``path``, or None when it cannot be read or someone else
+    could have written it: a regular file (not a link) of this user's that no one else may
+    write."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with open(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        if _OWNER is not None and (status.st_uid != _OWNER or status.st_mode & 0o022):
+            warnings.warn(f"not using the cache entry {path}: someone else could have written "
+                          "it", CacheWarning, stacklevel=4)
+            return None
+        try:
+            return handle.read()
+        except OSError:
+            return None
 
 
 @functools.cache
@@ -89,10 +162,12 @@ def clear_memory() -> None:
 
 
 def _from_disk(path: Path) -> n.RulesetNode | None:
+    data = _own_bytes(path)
+    if data is None:
+        return None
     try:
-        with path.open("rb") as handle:
-            node = pickle.load(handle)  # our own tree, written by _to_disk
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+        node = pickle.loads(data)  # our own tree, written by _to_disk
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
             IndexError, TypeError, ValueError, RecursionError):
         return None
     return node if isinstance(node, n.RulesetNode) else None
@@ -131,10 +206,27 @@ def parsed(file: str, text: str, parse: Callable[[str, str], n.RulesetNode]) -> 
     return node
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` atomically; a disk that refuses only costs the next process the work."""
+def _private_folder(folder: Path, root: Path) -> bool:
+    """Make ``folder`` (``root`` or a folder in it) and its parents up to ``root``, private;
+    whether it is a folder of this user's, as a cache folder must be."""
+    if folder != root and not _private_folder(folder.parent, root):
+        return False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=_PRIVATE, exist_ok=True)
+        status = folder.stat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(status.st_mode) and (_OWNER is None or status.st_uid == _OWNER)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` atomically, private, in a private folder; a disk that refuses only costs
+    the next process the work."""
+    root = cache_directory()
+    if root is None or not _private_folder(path.parent, root):
+        return
+    try:
         handle = tempfile.NamedTemporaryFile(dir=path.parent, delete=False)  # noqa: SIM115
     except OSError:
         return
@@ -163,11 +255,11 @@ def code_of(source: str, filename: str) -> types.CodeType:
     digest.update(source.encode("utf-8", "surrogatepass"))
     key = digest.digest()
     path = folder / "code" / f"{digest.hexdigest()}.marshal"
+    data = _own_bytes(path)
     try:
-        data = path.read_bytes()
         # the entry names its key: a file copied or renamed into the folder is not used
-        code = marshal.loads(data[len(key):]) if data.startswith(key) else None
-    except (OSError, EOFError, ValueError, TypeError):
+        code = marshal.loads(data[len(key):]) if data and data.startswith(key) else None
+    except (EOFError, ValueError, TypeError):
         code = None
     if isinstance(code, types.CodeType) and code.co_filename == filename:
         return code
@@ -189,12 +281,9 @@ def read_entry(kind: str, key: str) -> bytes | None:
     path = _entry_path(kind, key)
     if path is None:
         return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
+    data = _own_bytes(path)
     mark = key.encode() + b"\0"
-    if not data.startswith(mark):
+    if data is None or not data.startswith(mark):
         return None
     digest, payload = data[len(mark):len(mark) + 32], data[len(mark) + 32:]
     # a damaged file (a disk error, a copy cut short) is not read
