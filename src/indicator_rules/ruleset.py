@@ -12,6 +12,7 @@ rules; a rule id used twice is an error. Every error of the composed ruleset is 
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import pickle
@@ -141,6 +142,7 @@ class RulesetReference:
     rules_path: tuple[str, ...] = ()
 
 
+@functools.cache
 def _builtin_directory() -> Path:
     installed = resources.files("indicator_rules") / "rulesets"
     if installed.is_dir():
@@ -385,12 +387,15 @@ class _Files:
     """Where the files of a ruleset are: relative names are read in ``folder``; ``extends``
     reaches the extending file's folder and the folders of ``rules_path`` (real paths). A
     ruleset composed again has the ``texts`` of its files and the file each ``extends``
-    found (``resolutions``)."""
+    found (``resolutions``). ``composed`` keeps each file's composition for one load: a file
+    extended along many paths (a diamond, or files that each extend the next twice) is composed
+    once, not once per path."""
 
     folder: Path
     rules_path: tuple[str, ...]
     texts: Mapping[str, str] | None = None
     resolutions: Mapping[tuple[str, str], str] | None = None
+    composed: dict[str, _Composition] = attrs.field(factory=dict, eq=False)
 
     def location(self, name: str) -> Path:
         """Where the file named ``name`` is (an absolute name is its own location)."""
@@ -428,6 +433,17 @@ def _read(location: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise _Refused(f"not UTF-8 text ({error})") from None
+
+
+def _no_file_name(reference: str) -> str | None:
+    """Why ``reference`` cannot name a file (a NUL character, or text the file system cannot
+    encode), or None."""
+    try:
+        if b"\0" not in os.fsencode(reference):
+            return None
+    except (UnicodeError, ValueError):
+        return "it cannot be a file name (not encodable)"
+    return "it cannot be a file name (a NUL character)"
 
 
 def _looks_like_a_path(reference: str) -> bool:
@@ -472,6 +488,9 @@ _ALLOW_HINT = ("extends reaches the .rules files in the extending file's folder 
 def _parent(reference: str, child: str, files: _Files) -> str | None:
     """The name of the file that ``extends reference`` in the file named ``child`` reads, or
     None when there is none; raises :class:`_Refused` for a file it may not read."""
+    unusable = _no_file_name(reference)
+    if unusable is not None:
+        raise _Refused(f"cannot extend {reference!r}: {unusable}")
     if not reference.endswith(RULES_SUFFIX):
         if _looks_like_a_path(reference):
             raise _Refused(f"cannot extend {reference!r}: extends reads only {RULES_SUFFIX} "
@@ -493,6 +512,9 @@ def _parent(reference: str, child: str, files: _Files) -> str | None:
 def _top_file(given: str) -> str:
     """The name of the file :func:`load_ruleset` reads for ``given``: the path of a ``.rules``
     file as given, or the file of a built-in ruleset or an installed plugin."""
+    unusable = _no_file_name(given)
+    if unusable is not None:
+        raise _Refused(f"cannot find ruleset {given!r}: {unusable}")
     if given.endswith(RULES_SUFFIX):
         return str(Path(given))
     if not _looks_like_a_path(given):
@@ -508,6 +530,9 @@ def _rules_path(folders: Sequence[str | Path], working_folder: Path) -> tuple[st
     """The real paths of the rules path's folders (relative ones in ``working_folder``)."""
     found = []
     for folder in folders:
+        unusable = _no_file_name(str(folder))
+        if unusable is not None:
+            raise RulesetLoadError([RulesetError(f"rules path {folder!r}: {unusable}")])
         real = os.path.realpath(working_folder / folder)
         if not os.path.isdir(real):
             raise RulesetLoadError([RulesetError(f"rules path {folder}: not a folder")])
@@ -557,19 +582,29 @@ def _compose(name: str, text: str, functions: FunctionRegistry, files: _Files,
         raise RulesetLoadError([error]) from None
     composition = _Composition({}, {}, {name: text}, [])
     chain = (*chain, files.real(name))
+    inherited: set[str] = set()
     for reference, span in node.extends:
-        parent = _extend(name, reference, span, functions, files, chain, composition)
-        if parent is not None:
-            _inherit(node, span, parent, composition)
+        if (name, reference) in composition.resolutions:
+            continue  # the same extends again
+        found = _extend(name, reference, span, functions, files, chain, composition)
+        if found is None or found[0] in inherited:
+            continue  # refused, or the same file under another name
+        parent_name, parent = found
+        inherited.add(parent_name)
+        composition.sources |= parent.sources
+        composition.resolutions |= parent.resolutions
+        composition.errors += [error for error in parent.errors
+                               if error not in composition.errors]
+        _inherit(node, span, parent, composition)
     _apply_own(node, composition, functions, name)
     return node, composition
 
 
 def _extend(name: str, reference: str, span: n.Span, functions: FunctionRegistry,
             files: _Files, chain: tuple[str, ...],
-            composition: _Composition) -> _Composition | None:
-    """The composed ruleset that ``extends reference`` of the file ``name`` reads, or None
-    (the reason recorded as an error at the ``extends`` line)."""
+            composition: _Composition) -> tuple[str, _Composition] | None:
+    """The file that ``extends reference`` of the file ``name`` reads, and its composition;
+    or None (the reason recorded as an error at the ``extends`` line)."""
     def refuse(message: str, hint: str = "") -> None:
         composition.errors.append(_error(RulesetCompositionError, message, span,
                                          composition.sources, hint))
@@ -589,18 +624,18 @@ def _extend(name: str, reference: str, span: n.Span, functions: FunctionRegistry
         refuse(f"ruleset {reference!r} extends itself (a cycle)")
         return None
     composition.resolutions[(name, reference)] = parent_name
-    text = None if files.texts is None else files.texts.get(parent_name)
-    if text is None:
-        try:
-            text = _read(files.location(parent_name))
-        except _Refused as refused:
-            refuse(f"cannot read ruleset {reference!r} to extend: {refused.message}")
-            return None
-    _parent_node, parent = _compose(parent_name, text, functions, files, chain)
-    composition.sources |= parent.sources
-    composition.resolutions |= parent.resolutions
-    composition.errors += parent.errors
-    return parent
+    parent = files.composed.get(parent_name)
+    if parent is None:
+        text = None if files.texts is None else files.texts.get(parent_name)
+        if text is None:
+            try:
+                text = _read(files.location(parent_name))
+            except _Refused as refused:
+                refuse(f"cannot read ruleset {reference!r} to extend: {refused.message}")
+                return None
+        _parent_node, parent = _compose(parent_name, text, functions, files, chain)
+        files.composed[parent_name] = parent
+    return parent_name, parent
 
 
 def _inherit(node: n.RulesetNode, span: n.Span, parent: _Composition,

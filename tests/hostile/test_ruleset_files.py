@@ -259,6 +259,56 @@ def test_a_file_that_is_not_utf8_is_named_not_echoed(layout: Path):
     assert SECRET[:20] not in str(caught.value)
 
 
+def _extending_twice(folder: Path, levels: int, last: str) -> Path:
+    """Files that each extend the next one twice (under two names): 2**levels paths to the
+    last one."""
+    for level in range(levels):
+        (folder / f"f{level}.rules").write_text(
+            f'extends "f{level + 1}.rules"\nextends "./f{level + 1}.rules"\n', "utf-8")
+    (folder / f"f{levels}.rules").write_text(last, "utf-8")
+    return folder / "f0.rules"
+
+
+def test_a_name_that_cannot_be_a_file_name_is_an_error_not_a_crash(layout: Path):
+    with pytest.raises(RulesetLoadError) as caught:
+        load_ruleset_text('extends "a\0.rules"\nextends "b\0"\n', name="c.rules", base=layout)
+    assert [(error.where.line if error.where else None, error.message)
+            for error in caught.value.errors] == [
+        (1, "cannot extend 'a\\x00.rules': it cannot be a file name (a NUL character)"),
+        (2, "cannot extend 'b\\x00': it cannot be a file name (a NUL character)")]
+    with pytest.raises(RulesetLoadError, match="it cannot be a file name"):
+        load_ruleset("a\0.rules")
+    with pytest.raises(RulesetLoadError, match="it cannot be a file name"):
+        load_ruleset(layout / "c.rules", rules_path=["x\0"])
+
+
+def test_a_file_extended_along_many_paths_is_composed_once(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    import indicator_rules.ruleset as module
+
+    composed: list[str] = []
+    compose = module._compose
+
+    def counting(*arguments: object, **options: object) -> object:
+        composed.append(str(arguments[0]))
+        if len(composed) > 1000:
+            raise AssertionError("composed again along every path")
+        return compose(*arguments, **options)
+
+    monkeypatch.setattr(module, "_compose", counting)
+    levels = 40
+    top = _extending_twice(tmp_path, levels, PARENT)
+    assert [rule.rule_id for rule in load_ruleset(top).compiled] == ["P01", "P02"]
+    assert len(composed) == levels + 1
+    module._LOADED.clear()
+    cache.clear_memory()
+    top = _extending_twice(tmp_path, levels, PARENT + 'disable X99 because "x"\n')
+    with pytest.raises(RulesetLoadError) as caught:
+        load_ruleset(top)
+    (error,) = caught.value.errors  # reported once, not once per path
+    assert error.message == "no inherited rule X99"
+
+
 # --- rule_source under --jobs ---------------------------------------------------------------
 
 

@@ -209,7 +209,8 @@ def parsed(file: str, text: str, parse: Callable[[str, str], n.RulesetNode]) -> 
 def _private_folder(folder: Path, root: Path) -> bool:
     """Make ``folder`` (``root`` or a folder in it) and its parents up to ``root``, private;
     whether it is a folder of this user's, as a cache folder must be."""
-    if folder != root and not _private_folder(folder.parent, root):
+    if folder != root and (root not in folder.parents
+                           or not _private_folder(folder.parent, root)):
         return False
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
