@@ -969,26 +969,31 @@ def load_ruleset(name_or_path: str | Path | RulesetReference, *,
         folder = Path.cwd()
         reference = RulesetReference(str(name_or_path), str(folder),
                                      _rules_path(rules_path, folder))
-    files = _Files(Path(reference.folder), reference.rules_path)
     try:
-        name = _top_file(reference.given)
-        place = _place(name, files.folder)
-        key = (place, files.rules_path, _plugin_signature()) if functions is None else None
-        remembered = _LOADED.get(key) if key is not None else None
+        return _load(reference, functions)
+    except _Refused as refused:
+        raise RulesetLoadError([RulesetError(refused.message, hint=refused.hint)]) from None
+
+
+def _load(reference: RulesetReference, functions: FunctionRegistry | None) -> Ruleset:
+    """:func:`load_ruleset`: remembered in this process, cached on disk, or composed."""
+    files = _Files(Path(reference.folder), reference.rules_path)
+    name = _top_file(reference.given)
+    key = None
+    if functions is None:
+        key = (_place(name, files.folder), files.rules_path, _plugin_signature())
+        remembered = _LOADED.get(key)
         if remembered is not None and _unchanged(attrs.evolve(
                 files, texts=remembered._sources, resolutions=remembered._resolutions)):
             return remembered
-        disk_key = None if key is None else _compiled_key(*key)
-        ruleset = None if disk_key is None else _load_compiled(disk_key, files)
-        if ruleset is None:
-            registry = functions if functions is not None else FunctionRegistry.with_plugins()
-            text = _read_top(name, files)
-            node, composition = _compose(name, text, registry, files)
-            ruleset = _finish(node, composition, registry)
-            if disk_key is not None:
-                _save_compiled(disk_key, ruleset)
-    except _Refused as refused:
-        raise RulesetLoadError([RulesetError(refused.message, hint=refused.hint)]) from None
+    disk_key = None if key is None else _compiled_key(*key)
+    ruleset = None if disk_key is None else _load_compiled(disk_key, files)
+    if ruleset is None:
+        registry = functions if functions is not None else FunctionRegistry.with_plugins()
+        node, composition = _compose(name, _read_top(name, files), registry, files)
+        ruleset = _finish(node, composition, registry)
+        if disk_key is not None:
+            _save_compiled(disk_key, ruleset)
     if key is not None:
         ruleset.reference = reference
         _LOADED[key] = ruleset

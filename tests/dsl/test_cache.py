@@ -319,16 +319,21 @@ def test_a_relative_path_is_cached_per_working_folder(
         assert ruleset.compiled[0].rule_source == "parent.rules:3"
 
 
-def test_a_file_named_like_a_built_in_ruleset_does_not_shadow_it(folder: Path, tmp_path: Path):
+def test_a_file_named_like_a_built_in_ruleset_does_not_shadow_it(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from indicator_rules import load_ruleset
+    from indicator_rules import ruleset as module
 
-    path = _child(tmp_path)  # extends "mof-2021"
-    expected = [rule.rule_id for rule in load_ruleset(path).compiled]
-    for shadow in ("mof-2021", "mof-2021.rules"):
+    (tmp_path / "builtins").mkdir()
+    (tmp_path / "builtins" / "base.rules").write_text(PARENT.replace("{label}", "内置"), "utf-8")
+    monkeypatch.setattr(module, "_builtin_directory", lambda: tmp_path / "builtins")
+    child = tmp_path / "child.rules"
+    child.write_text('extends "base"\n', "utf-8")
+    for shadow in ("base", "base.rules"):
         (tmp_path / shadow).write_text(PARENT.replace("{label}", "本地"), "utf-8")
     for _ in range(2):  # compiled anew, then from the cache
         _new_process()
-        assert [rule.rule_id for rule in load_ruleset(path).compiled] == expected
+        assert _messages(load_ruleset(child)) == ["内置"]
 
 
 def test_a_cached_ruleset_whose_parent_moved_out_of_reach_is_refused(
@@ -414,7 +419,7 @@ def test_the_cache_folder_and_its_entries_are_private(folder: Path, tmp_path: Pa
     umask = os.umask(0o022)  # the usual umask, that leaves new folders readable by all
     try:
         cache.parsed("a.rules", TEXT, parse_ruleset)
-        load_ruleset(_child(tmp_path))
+        load_ruleset(_pair(tmp_path, "父"))
     finally:
         os.umask(umask)
     assert _mode(folder) == 0o700
@@ -472,7 +477,7 @@ def _plant_tree(folder: Path, tmp_path: Path, tamper: Callable[[Path], None]) ->
 def _plant_compiled(folder: Path, tmp_path: Path, tamper: Callable[[Path], None]) -> None:
     from indicator_rules import load_ruleset
 
-    path = _child(tmp_path)
+    path = _pair(tmp_path, "父")
     load_ruleset(path)
     (entry,) = (folder / "compiled").iterdir()
     key = entry.stem.encode()
@@ -480,7 +485,7 @@ def _plant_compiled(folder: Path, tmp_path: Path, tamper: Callable[[Path], None]
     entry.write_bytes(key + b"\0" + hashlib.sha256(payload).digest() + payload)
     tamper(entry)
     _new_process()
-    assert any(rule.rule_id == "X90" for rule in load_ruleset(path).compiled)
+    assert _messages(load_ruleset(path)) == ["父"]
 
 
 def _plant_code(folder: Path, tmp_path: Path, tamper: Callable[[Path], None]) -> None:

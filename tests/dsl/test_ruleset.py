@@ -189,3 +189,40 @@ def test_a_diamond_is_fine_but_conflicting_parents_are_not(files: Path):
     resolved = load_ruleset_text('extends "left.rules"\nextends "strict.rules"\n'
                                  "param min_satisfaction = 90%\n", name="c.rules", base=files)
     assert resolved.params["min_satisfaction"].value == 90
+
+
+def test_a_reference_loads_the_same_ruleset_from_another_working_folder(
+        files: Path, monkeypatch: pytest.MonkeyPatch):
+    from indicator_rules import ruleset as module
+    from indicator_rules.ruleset import RulesetReference
+
+    monkeypatch.setenv("INDICATOR_RULES_CACHE", "0")
+    monkeypatch.chdir(files)
+    ruleset = load_ruleset("child.rules")
+    assert ruleset.reference == RulesetReference("child.rules", str(files), ())
+    monkeypatch.chdir(files.parent)
+    module._LOADED.clear()
+    again = load_ruleset(ruleset.reference)
+    assert again is not ruleset
+    assert [(rule.rule_id, rule.rule_source) for rule in again.compiled] == [
+        (rule.rule_id, rule.rule_source) for rule in ruleset.compiled]
+    assert again.compiled[0].rule_source == "base.rules:5"
+    with pytest.raises(ValueError, match="carries its own rules path"):
+        load_ruleset(ruleset.reference, rules_path=[files])
+
+
+def test_load_ruleset_takes_a_name_or_the_path_of_a_rules_file(files: Path):
+    (files / "base.txt").write_text(BASE, "utf-8")
+    with pytest.raises(RulesetLoadError, match=r"cannot find ruleset '.*base\.txt' \(built-in "
+                                               r"rulesets: .*; or give the path of a \.rules "
+                                               r"file\)"):
+        load_ruleset(files / "base.txt")
+    with pytest.raises(RulesetLoadError, match=r"cannot find ruleset 'missing\.rules'"):
+        load_ruleset("missing.rules")
+    assert load_ruleset(files / "base.rules").name == "base"
+
+
+def test_the_same_extends_twice_is_read_once(files: Path):
+    ruleset = load_ruleset_text('extends "base.rules"\nextends "./base.rules"\n'
+                                'extends "base.rules"\n', name="c.rules", base=files)
+    assert [info.rule_id for info in ruleset.rules] == ["M02", "V03", "E01"]

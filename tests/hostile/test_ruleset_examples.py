@@ -52,10 +52,12 @@ def test_a_batch_rule_example_with_a_deep_item_fails_alone():
 def test_the_test_command_reports_every_example(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]):
     path = tmp_path / "hostile.rules"
-    path.write_text(TEXT, "utf-8")
+    path.write_text(_rules(f'pass """{DEEP_MAPPING}"""', f'pass """{HUGE_NUMBER}"""',
+                           'fail """{"name": ""}"""'), "utf-8")
     assert main(["test", str(path)]) == 1  # examples failed: not a crash
     out = capsys.readouterr().out
-    assert f"FAIL R01 example fail ({path}:6): the example cannot be read: it is nested too " \
+    assert f"FAIL R01 example pass ({path}:6): the example cannot be read: it is nested too " \
            "deeply" in out
-    assert f"ok   R01 example pass ({path}:10): no finding" in out
-    assert out.endswith("2 passed, 3 failed\n")
+    assert f"FAIL R01 example pass ({path}:7): the example cannot be read: ValueError: " in out
+    assert f"ok   R01 example fail ({path}:8): fired 1×: 项目名称为空" in out
+    assert out.endswith("1 passed, 2 failed\n")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,10 +185,18 @@ def test_a_built_in_name_is_looked_up_never_joined_to_a_path(
     assert load_ruleset_text('extends "base"\n', name="c.rules", base=layout).compiled
 
 
-def test_a_file_named_like_a_built_in_ruleset_does_not_shadow_it(layout: Path):
-    (layout / "mof-2021").write_text(SECRET + "\n", "utf-8")
-    ruleset = load_ruleset_text('extends "mof-2021"\n', name="c.rules", base=layout)
-    assert "V01" in [rule.rule_id for rule in ruleset.compiled]
+def test_a_file_named_like_a_built_in_ruleset_does_not_shadow_it(
+        layout: Path, monkeypatch: pytest.MonkeyPatch):
+    import indicator_rules.ruleset as module
+
+    builtins = layout.parent / "builtins"
+    builtins.mkdir()
+    (builtins / "base.rules").write_text(PARENT, "utf-8")
+    monkeypatch.setattr(module, "_builtin_directory", lambda: builtins)
+    (layout / "base").write_text(SECRET + "\n", "utf-8")
+    (layout / "base.rules").write_text(SECRET + "\n", "utf-8")
+    ruleset = load_ruleset_text('extends "base"\n', name="c.rules", base=layout)
+    assert [rule.rule_id for rule in ruleset.compiled] == ["P01", "P02"]
 
 
 def _install_plugin(site: Path, target: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -289,7 +298,7 @@ def test_a_file_extended_along_many_paths_is_composed_once(tmp_path: Path,
     composed: list[str] = []
     compose = module._compose
 
-    def counting(*arguments: object, **options: object) -> object:
+    def counting(*arguments: Any, **options: Any) -> Any:
         composed.append(str(arguments[0]))
         if len(composed) > 1000:
             raise AssertionError("composed again along every path")
