@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -17,6 +16,7 @@ from indicator_rules import (
     check_items,
     load_ruleset,
     load_ruleset_text,
+    runner,
 )
 from indicator_rules.runner import CHUNK, WINDOW_PER_JOB
 
@@ -119,13 +119,13 @@ def test_with_batch_rules_the_workers_and_the_batch_give_what_one_process_gives(
                 yield entry
 
     sent: list[str] = []
-    submit = ProcessPoolExecutor.submit
+    submit = runner._Workers.submit
 
     def recording(self, fn, /, *args, **kwargs):
         sent.append(fn.__name__)
         return submit(self, fn, *args, **kwargs)
 
-    monkeypatch.setattr(ProcessPoolExecutor, "submit", recording)
+    monkeypatch.setattr(runner._Workers, "submit", recording)
     one, two = (list(check_items(ruleset, entries(), jobs=jobs)) for jobs in (1, 2))
     assert one == two
     assert set(sent) == {"_check_shared" if fork else "_check_chunk"}
@@ -187,3 +187,47 @@ def test_a_file_named_twice_is_read_once_and_a_copied_form_is_an_error(tmp_path)
     assert len(errors) == 3
     assert errors[0].file == str(folder / "b.txt")
     assert f"已在 {folder / 'a.md'} 中读过" in errors[0].message
+
+
+def _fails(text: str) -> int:
+    return int(text)
+
+
+def test_an_exception_in_a_worker_reaches_the_caller_with_the_workers_traceback():
+    """Only a bug raises in a worker (a rule that fails is a finding): it is raised where the
+    result is wanted, with where it happened in the worker as a note."""
+    ruleset = load_ruleset_text(RULES, name="t.rules")
+    with runner._pool(ruleset, 1) as workers:
+        future = workers.submit(_fails, "x")
+        with pytest.raises(ValueError, match="invalid literal") as raised:
+            future.result()
+        assert "in a worker process:" in "\n".join(raised.value.__notes__)
+        assert "_fails" in "\n".join(raised.value.__notes__)
+        assert workers.submit(_fails, "7").result() == 7  # the worker goes on
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork")
+def test_a_forked_worker_does_not_write_the_parents_pending_output_again(tmp_path):
+    """A fork copies standard output's buffer: text of the report not yet written when a worker
+    starts (the parent flushes first, but another thread may write meanwhile — made certain
+    here) must not be written again by the worker when it ends."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "pending.py"
+    script.write_text(
+        "import os, sys\n"
+        "import multiprocessing.util as util\n"
+        "parent = os.getpid()\n"
+        "flush = util._flush_std_streams\n"
+        "util._flush_std_streams = lambda: None if os.getpid() == parent else flush()\n"
+        "from indicator_rules import load_ruleset_text, runner\n"
+        f"ruleset = load_ruleset_text({RULES!r}, name='t.rules')\n"
+        "sys.stdout.write('written once\\n')\n"
+        "with runner._pool(ruleset, 2) as workers:\n"
+        "    assert workers.submit(len, 'ab').result() == 2\n", "utf-8")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    completed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                               env=env, timeout=120, check=True)
+    assert completed.stdout == "written once\n"

@@ -2,9 +2,16 @@
 
 Exit status: 0 when everything was read (and, for ``check``, nothing at or above ``--fail-on``
 was found; for ``test``, every example behaved); 1 for findings at or above ``--fail-on``, a
-rule that failed to run, or a failed example; 2 for bad usage, a ruleset that does not load, or
+rule that failed to run, or a failed example; 2 for bad usage, a ruleset that does not load,
 input that could not be read (every readable declaration is still processed; the problems go to
-standard error, and into the report, with their file and JSON path or form position).
+standard error, and into the report, with their file and JSON path or form position), output
+that could not be written, or an internal error; 130 when stopped by SIGINT (Ctrl-C), 143 by
+SIGTERM. Nothing else is ever 1.
+
+Every file written (``-o``) is written whole or not at all (:mod:`indicator_rules.atomic`): when
+a command fails or is stopped, the file it was to replace is left as it was. Text from the input
+is written to the terminal through :func:`~indicator_rules.render.text.escape_controls`, on
+standard output and on standard error alike.
 
 Wherever files are accepted, a folder stands for the declaration and form files inside it
 (recursed). Form files (.md, .txt, .xlsx, .docx, .csv …) are read by
@@ -15,14 +22,19 @@ standard error with their positions and do not change the exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
+import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack
+from types import FrameType
 from typing import TextIO
 
+from indicator_rules.atomic import atomic_write
 from indicator_rules.catalog import params_of, render_catalog
 from indicator_rules.collector import gc_for_checking
 from indicator_rules.errors import DeclarationError, RulesetLoadError
@@ -31,8 +43,9 @@ from indicator_rules.intake import InputError, InputItem, read_inputs
 from indicator_rules.model import Declaration
 from indicator_rules.render import FORMATS, Format, RunSummary, make_renderer, render_entries
 from indicator_rules.render.json_report import report_schema
+from indicator_rules.render.text import escape_controls
 from indicator_rules.ruleset import Ruleset, load_ruleset
-from indicator_rules.runner import check_items
+from indicator_rules.runner import Checked, check_items
 from indicator_rules.serialize import declaration_schema, dump_declarations, dumps_declarations
 from indicator_rules.values import describe_value, parse_value, value_to_json
 
@@ -41,6 +54,9 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+#: 128 + the signal's number, as a shell reports a command the signal ended
+EXIT_SIGINT = 128 + signal.SIGINT
+EXIT_SIGTERM = 128 + signal.SIGTERM
 
 DEFAULT_RULESET = "mof-2021"
 
@@ -49,16 +65,95 @@ _APPLIES_TO = {"project": "项目申报表 (project)", "department": "部门整�
                "batch": "同批申报表之间 (batch)"}
 
 
-def _parse_value(arguments: argparse.Namespace, out: TextIO) -> int:
+class _OutputError(Exception):
+    """The output could not be written: which file, and the system's reason."""
+
+    def __init__(self, name: str, error: OSError) -> None:
+        self.name = name
+        super().__init__(f"{name}: cannot write: {error}")
+
+
+class _Terminated(BaseException):
+    """SIGTERM asked the command to stop (a ``BaseException``, as ``KeyboardInterrupt`` is, so
+    that no ``except Exception`` stops it on its way out)."""
+
+
+_STANDARD_OUTPUT = "standard output"
+
+
+class _Output:
+    """Where a command writes — standard output, or the temporary file of ``-o FILE`` — so that
+    a write that fails is an :class:`_OutputError` naming it, whatever was writing."""
+
+    def __init__(self, handle: TextIO, name: str) -> None:
+        self.handle = handle
+        self.name = name
+
+    def write(self, text: str) -> int:
+        """Write ``text``; a failure (a full disk, an I/O error) is an :class:`_OutputError`."""
+        try:
+            return self.handle.write(text)
+        except BrokenPipeError:  # the reader went away: see main()
+            raise
+        except OSError as error:
+            raise _OutputError(self.name, error) from error
+
+    def flush(self) -> None:
+        """Flush, as :meth:`write` fails."""
+        try:
+            self.handle.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _OutputError(self.name, error) from error
+
+    def isatty(self) -> bool:
+        """Whether it is a terminal."""
+        return self.handle.isatty()
+
+
+@contextlib.contextmanager
+def _written(path: str) -> Iterator[_Output]:
+    """``-o FILE``: the block writes a temporary file beside it, renamed over it when the block
+    ends without an error; on any error the temporary file is removed and ``path`` left as it
+    was. Failing to create, write or rename the file is an :class:`_OutputError`."""
+    failed_inside = False
+    try:
+        with atomic_write(path) as handle:
+            try:
+                yield _Output(handle, path)
+            except BaseException:
+                failed_inside = True
+                raise
+    except OSError as error:
+        if failed_inside:  # not the output's: the command's own error, as it is
+            raise
+        raise _OutputError(path, error) from error
+
+
+def _tell(text: str) -> None:
+    """A message on one line of standard error, its control characters (line breaks included)
+    escaped."""
+    sys.stderr.write(escape_controls(text) + "\n")
+
+
+def _tell_lines(text: str) -> None:
+    """A message of several lines (a ruleset error with its line and caret) on standard error,
+    each line escaped."""
+    sys.stderr.write("\n".join(map(escape_controls, text.split("\n"))) + "\n")
+
+
+def _parse_value(arguments: argparse.Namespace, out: _Output) -> int:
     parsed = parse_value(arguments.text)
     if arguments.json:
         out.write(json.dumps(value_to_json(parsed), ensure_ascii=False) + "\n")
     else:
-        out.write(f"{arguments.text}\t{describe_value(parsed)}\n")
+        out.write(escape_controls(arguments.text) + "\t"
+                  + escape_controls(describe_value(parsed)) + "\n")
     return EXIT_OK
 
 
-def _schema(arguments: argparse.Namespace, out: TextIO) -> int:
+def _schema(arguments: argparse.Namespace, out: _Output) -> int:
     schema = report_schema() if arguments.report else declaration_schema()
     out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
@@ -72,6 +167,8 @@ class _Progress:
         self.enabled = enabled
         self.count = 0
         self.shown_at = 0.0
+        #: the input errors told as they were read, by identity, until the run hands them on
+        self.read_errors: dict[int, InputError] = {}
 
     def tick(self) -> None:
         self.count += 1
@@ -82,9 +179,20 @@ class _Progress:
             sys.stderr.flush()
 
     def say(self, text: str) -> None:
+        """``text`` on one line of standard error, its control characters escaped."""
         if self.enabled:
             sys.stderr.write("\r\x1b[K")
-        sys.stderr.write(text + "\n")
+        sys.stderr.write(escape_controls(text) + "\n")
+
+    def read_error(self, error: InputError) -> None:
+        """An input error met while reading: told now."""
+        self.read_errors[id(error)] = error
+        self.say(str(error))
+
+    def run_error(self, error: InputError) -> None:
+        """An input error as the run hands it on: told now unless it was told when read."""
+        if self.read_errors.pop(id(error), None) is None:
+            self.say(str(error))
 
     def done(self) -> None:
         if self.enabled:
@@ -108,7 +216,7 @@ def _declarations(paths: Sequence[str], errors: list[InputError]) -> Iterator[In
             yield entry
 
 
-def _import(arguments: argparse.Namespace, out: TextIO) -> int:
+def _import(arguments: argparse.Namespace, out: _Output) -> int:
     errors: list[InputError] = []
     declarations = [item.declaration for item in _declarations(arguments.files, errors)]
     if arguments.output is None:
@@ -117,32 +225,31 @@ def _import(arguments: argparse.Namespace, out: TextIO) -> int:
         try:
             dump_declarations(declarations, arguments.output)
         except DeclarationError as error:  # an output suffix the writer does not know
-            sys.stderr.write(f"{error}\n")
+            _tell_lines(str(error))
             return EXIT_BAD_INPUT
         except OSError as error:
-            sys.stderr.write(f"{arguments.output}: cannot write: {error}\n")
-            return EXIT_BAD_INPUT
+            raise _OutputError(arguments.output, error) from error
     return EXIT_BAD_INPUT if errors else EXIT_OK
 
 
-def _write_declaration(declaration: Declaration, out: TextIO) -> None:
+def _write_declaration(declaration: Declaration, out: _Output) -> None:
     funding_total = declaration.funding.total
     money = ""
     if funding_total is not None:
         money = f"资金总额 {funding_total} {declaration.money_unit}"
-    out.write(
+    out.write(escape_controls(
         f"{declaration.id}  {_KIND_NAMES[declaration.kind]} {declaration.year or '年度未填'} "
-        f"「{declaration.name}」 {money}\n"
-    )
+        f"「{declaration.name}」 {money}") + "\n")
     for indicator in declaration.indicators:
         path = " › ".join(part for part in (indicator.level1, indicator.level2, indicator.name)
                           if part)
         value = indicator.value
         shown = value.text.strip() or "（空）"
-        out.write(f"  {path}\n    {shown}  →  {describe_value(value.parsed)}\n")
+        out.write(f"  {escape_controls(path)}\n"
+                  f"    {escape_controls(f'{shown}  →  {describe_value(value.parsed)}')}\n")
 
 
-def _show(arguments: argparse.Namespace, out: TextIO) -> int:
+def _show(arguments: argparse.Namespace, out: _Output) -> int:
     errors: list[InputError] = []
     for item in _declarations(arguments.files, errors):
         _write_declaration(item.declaration, out)
@@ -153,17 +260,17 @@ def _load(reference: str) -> Ruleset | None:
     try:
         return load_ruleset(reference)
     except RulesetLoadError as error:
-        sys.stderr.write(f"{error}\n")
+        _tell_lines(str(error))
         return None
 
 
-def _use_color(choice: str, out: TextIO) -> bool:
+def _use_color(choice: str, out: _Output) -> bool:
     if choice != "auto":
         return choice == "always"
     return out.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _run_check(arguments: argparse.Namespace, ruleset: Ruleset, out: TextIO) -> int:
+def _run_check(arguments: argparse.Namespace, ruleset: Ruleset, out: _Output) -> int:
     summary = RunSummary(ruleset.name, Severity.parse(arguments.fail_on),
                          exit_zero=arguments.exit_zero)
     output_format: Format = arguments.format
@@ -172,11 +279,26 @@ def _run_check(arguments: argparse.Namespace, ruleset: Ruleset, out: TextIO) -> 
     # on a terminal only, and not when the report itself goes to that terminal
     progress = _Progress(not arguments.no_progress and sys.stderr.isatty() and not out.isatty())
     entries = _counted(read_inputs(arguments.files), progress)
-    with gc_for_checking():  # few cycles are made: the young objects collected less often
-        render_entries(check_items(ruleset, entries, jobs=arguments.jobs), summary, renderer)
-    progress.done()
+    try:
+        # few cycles are made: the young objects collected less often; and on any error, the
+        # workers stopped at once (closing the generator), not when it is collected
+        with gc_for_checking(), contextlib.closing(
+                check_items(ruleset, entries, jobs=arguments.jobs)) as checked:
+            render_entries(_errors_told(checked, progress), summary, renderer)
+    finally:
+        progress.done()
     renderer.finish(summary)
     return summary.exit_status
+
+
+def _errors_told(entries: Iterable[Checked | InputError],
+                 progress: _Progress) -> Iterator[Checked | InputError]:
+    """The entries of a run, telling standard error of the input errors of the run itself (a
+    declaration whose worker process died on it); those of reading were told as read."""
+    for entry in entries:
+        if isinstance(entry, InputError):
+            progress.run_error(entry)
+        yield entry
 
 
 def _counted(entries: Iterable[InputItem | InputError],
@@ -184,33 +306,27 @@ def _counted(entries: Iterable[InputItem | InputError],
     """The entries as read, telling standard error about problems and notes on the way."""
     for entry in entries:
         if isinstance(entry, InputError):
-            progress.say(str(entry))
+            progress.read_error(entry)
         else:
             _say_notes(entry.declaration, entry.file, progress)
             progress.tick()
         yield entry
 
 
-def _check(arguments: argparse.Namespace, out: TextIO) -> int:
+def _check(arguments: argparse.Namespace, out: _Output) -> int:
     ruleset = _load(arguments.ruleset)
     if ruleset is None:
         return EXIT_BAD_INPUT
     if arguments.jobs < 1:
-        sys.stderr.write(f"--jobs must be at least 1, got {arguments.jobs}\n")
+        _tell(f"--jobs must be at least 1, got {arguments.jobs}")
         return EXIT_BAD_INPUT
     if arguments.output is None:
         return _run_check(arguments, ruleset, out)
-    with ExitStack() as stack:
-        try:
-            target = stack.enter_context(open(arguments.output, "w", encoding="utf-8",
-                                              newline="\n"))
-        except OSError as error:
-            sys.stderr.write(f"{arguments.output}: cannot write: {error}\n")
-            return EXIT_BAD_INPUT
+    with _written(arguments.output) as target:
         return _run_check(arguments, ruleset, target)
 
 
-def _catalog(arguments: argparse.Namespace, out: TextIO) -> int:
+def _catalog(arguments: argparse.Namespace, out: _Output) -> int:
     ruleset = _load(arguments.ruleset)
     if ruleset is None:
         return EXIT_BAD_INPUT
@@ -218,33 +334,30 @@ def _catalog(arguments: argparse.Namespace, out: TextIO) -> int:
     if arguments.output is None:
         out.write(page)
         return EXIT_OK
-    try:
-        with open(arguments.output, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(page)
-    except OSError as error:
-        sys.stderr.write(f"{arguments.output}: cannot write: {error}\n")
-        return EXIT_BAD_INPUT
+    with _written(arguments.output) as target:
+        target.write(page)
     return EXIT_OK
 
 
-def _rules(arguments: argparse.Namespace, out: TextIO) -> int:
+def _rules(arguments: argparse.Namespace, out: _Output) -> int:
     ruleset = _load(arguments.ruleset_option or arguments.ruleset or DEFAULT_RULESET)
     if ruleset is None:
         return EXIT_BAD_INPUT
     for info in ruleset.rules:
         state = f"停用：{info.disabled}" if info.disabled else info.severity.label
-        out.write(f"{info.rule_id}\t{state}\t{info.node.title}\t{info.origin}\n")
+        out.write("\t".join(escape_controls(str(field)) for field in (
+            info.rule_id, state, info.node.title, info.origin)) + "\n")
     return EXIT_OK
 
 
-def _explain(arguments: argparse.Namespace, out: TextIO) -> int:
+def _explain(arguments: argparse.Namespace, out: _Output) -> int:
     ruleset = _load(arguments.ruleset)
     if ruleset is None:
         return EXIT_BAD_INPUT
     try:
         info = ruleset.rule(arguments.rule_id)
     except KeyError as error:
-        sys.stderr.write(f"{error.args[0]}\n")
+        _tell(str(error.args[0]))
         return EXIT_BAD_INPUT
     node = info.node
     span = node.span
@@ -264,11 +377,11 @@ def _explain(arguments: argparse.Namespace, out: TextIO) -> int:
                      f"（来自 {ruleset.params[name].origin}）")
     lines += ["", *("    " + line for line in ruleset.rule_text(node.rule_id).split("\n")
                     if line.strip())]
-    out.write("\n".join(lines) + "\n")
+    out.write("\n".join(escape_controls(line) for line in lines) + "\n")
     return EXIT_OK
 
 
-def _test(arguments: argparse.Namespace, out: TextIO) -> int:
+def _test(arguments: argparse.Namespace, out: _Output) -> int:
     ruleset = _load(arguments.ruleset)
     if ruleset is None:
         return EXIT_BAD_INPUT
@@ -276,24 +389,23 @@ def _test(arguments: argparse.Namespace, out: TextIO) -> int:
     failures = [result for result in results if not result.ok]
     for result in results:
         mark = "ok  " if result.ok else "FAIL"
-        out.write(f"{mark} {result.rule_id} example {result.expect} ({result.where}): "
-                  f"{result.detail}\n")
+        out.write(escape_controls(f"{mark} {result.rule_id} example {result.expect} "
+                                  f"({result.where}): {result.detail}") + "\n")
     out.write(f"{len(results) - len(failures)} passed, {len(failures)} failed\n")
     return EXIT_FINDINGS if failures else EXIT_OK
 
 
-def _coverage(arguments: argparse.Namespace, out: TextIO) -> int:
+def _coverage(arguments: argparse.Namespace, out: _Output) -> int:
     ruleset = _load(arguments.ruleset)
     if ruleset is None:
         return EXIT_BAD_INPUT
     if arguments.examples < 1:
-        sys.stderr.write(f"--examples must be at least 1, got {arguments.examples}\n")
+        _tell(f"--examples must be at least 1, got {arguments.examples}")
         return EXIT_BAD_INPUT
     try:  # hypothesis is a test extra: import it only for this command
         from indicator_rules.testing.coverage import coverage_matrix, render_coverage
     except ImportError as error:
-        sys.stderr.write(f"coverage needs hypothesis (pip install 'indicator-rules[testing]'): "
-                         f"{error}\n")
+        _tell(f"coverage needs hypothesis (pip install 'indicator-rules[testing]'): {error}")
         return EXIT_BAD_INPUT
     rows = coverage_matrix(ruleset, examples=arguments.examples, year=arguments.year)
     out.write(render_coverage(ruleset, rows))
@@ -325,8 +437,11 @@ def _parser() -> argparse.ArgumentParser:
         "batch. Text output lists each declaration's findings in Chinese, errors first, with "
         "where they are on the form; --format json and sarif are for programs. Files that "
         "cannot be read are reported (standard error, and 'errors' in JSON) and every other "
-        "file is still checked. Exit status: 0 nothing at or above --fail-on, 1 findings at "
-        "or above it (or a rule that failed to run), 2 bad usage or unreadable input.",
+        "file is still checked. -o FILE is written whole or not at all: the previous file is "
+        "kept when the run fails or is stopped. Exit status: 0 nothing at or above --fail-on, "
+        "1 findings at or above it (or a rule that failed to run), 2 bad usage, unreadable "
+        "input, output that cannot be written or an internal error, 130/143 stopped by "
+        "SIGINT/SIGTERM.",
         ["check examples/hengyang-2021.md", "check forms/ --ruleset my-bureau.rules --fail-on "
          "warning", "check intake/ --format json -o report.json --jobs 2",
          "check declarations.jsonl --format sarif -o results.sarif"])
@@ -455,14 +570,78 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
     except SystemExit as exit_request:  # argparse exits 2 on bad usage, 0 on --help
         return int(exit_request.code or 0)
-    handler = arguments.handler
     try:
-        status: int = handler(arguments, sys.stdout)
-        sys.stdout.flush()
+        with _stopped_by_signals():
+            return _run(arguments)
+    except KeyboardInterrupt:
+        return _stopped("SIGINT", EXIT_SIGINT)
+    except _Terminated:
+        return _stopped("SIGTERM", EXIT_SIGTERM)
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    """The command's handler, and how a failure ends it: a status and one line."""
+    out = _Output(sys.stdout, _STANDARD_OUTPUT)
+    try:
+        status: int = arguments.handler(arguments, out)
+        out.flush()
     except BrokenPipeError:  # the reader went away (indicator-rules check … | head)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stdout_to_devnull()
         return EXIT_OK
+    except _OutputError as error:
+        _tell(str(error))
+        if error.name == _STANDARD_OUTPUT:  # what is left in its buffer would fail at exit
+            _stdout_to_devnull()
+        return EXIT_BAD_INPUT
+    except Exception as error:
+        _tell(f"indicator-rules: internal error: {type(error).__name__}: {error} "
+              "(a bug; no output file was written or replaced; the traceback follows, please "
+              "include it in a report)")
+        traceback.print_exception(error)
+        return EXIT_BAD_INPUT
     return status
+
+
+def _stopped(signal_name: str, status: int) -> int:
+    _tell(f"indicator-rules: stopped by {signal_name}; no output file was written or replaced")
+    return status
+
+
+def _stdout_to_devnull() -> None:
+    """Standard output's descriptor pointed at the null device, so that flushing it at exit
+    does not fail again (nothing when standard output has no descriptor)."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):
+        return
+    os.dup2(os.open(os.devnull, os.O_WRONLY), descriptor)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGINT raises ``KeyboardInterrupt`` and SIGTERM :class:`_Terminated`, once: while the
+    command stops (its workers terminated, its temporary file removed) further ones are
+    ignored. The handlers before are put back at the end. In the main thread only (where
+    Python runs signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    for number in before:
+        signal.signal(number, _stop)
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+def _stop(number: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if number == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise _Terminated
 
 
 if __name__ == "__main__":

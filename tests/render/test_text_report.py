@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from indicator_rules.cli import main
+from indicator_rules.render.text import escape_controls
 from tests.render.conftest import SAMPLE_MD
 
 SEVERITY_ORDER = {"错误": 0, "警告": 1, "提示": 2}
@@ -70,3 +71,17 @@ def test_a_progress_line_on_a_terminal_only(capsys, monkeypatch):
     assert err.endswith("\r\x1b[K")  # cleared at the end
     main(["check", str(SAMPLE_MD), "--no-progress"])
     assert "已检查" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("党员活动经费 ≥95% 「引号」\\x1b", "党员活动经费 ≥95% 「引号」\\x1b"),  # as it is
+    ("a\x1b[2Jb", "a\\x1b[2Jb"),
+    ("line\nnext\r\tend\x00\x7f", "line\\nnext\\r\\tend\\x00\\x7f"),
+    ("\x85\x9b31m", "\\x85\\x9b31m"),  # C1: NEL, CSI
+    ("\u202eabc\u2066\u200f\u061c", "\\u202eabc\\u2066\\u200f\\u061c"),  # bidi controls
+    ("\u2028\u2029", "\\u2028\\u2029"),
+    ("\ud800", "\\ud800"),  # a lone surrogate: shown, not a crash when encoded
+])
+def test_escape_controls(text: str, shown: str):
+    assert escape_controls(text) == shown
+    assert escape_controls(text).isprintable()

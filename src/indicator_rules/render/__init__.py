@@ -9,7 +9,7 @@ Every renderer takes the run as a stream — :meth:`Renderer.add` for each check
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, Protocol, TextIO
+from typing import Literal, Protocol
 
 import attrs
 
@@ -18,10 +18,18 @@ from indicator_rules.intake import InputError, InputItem
 from indicator_rules.ruleset import Ruleset
 from indicator_rules.runner import Checked
 
-__all__ = ["FORMATS", "Format", "Renderer", "RunSummary", "make_renderer", "render_entries"]
+__all__ = ["FORMATS", "Format", "Output", "Renderer", "RunSummary", "make_renderer",
+           "render_entries"]
 
 Format = Literal["text", "json", "sarif"]
 FORMATS: tuple[Format, ...] = ("text", "json", "sarif")
+
+
+class Output(Protocol):
+    """Where a report is written: a text file, standard output, anything with ``write``."""
+
+    def write(self, text: str, /) -> object:
+        """Write ``text``."""
 
 
 @attrs.define
@@ -99,7 +107,7 @@ def render_entries(entries: Iterable[Checked | InputError], summary: RunSummary,
         renderer.add(item, report)
 
 
-def make_renderer(output_format: Format, out: TextIO, ruleset: Ruleset, *,
+def make_renderer(output_format: Format, out: Output, ruleset: Ruleset, *,
                   color: bool = False) -> Renderer:
     """The renderer of ``output_format`` writing to ``out``."""
     from indicator_rules.render.json_report import JsonRenderer

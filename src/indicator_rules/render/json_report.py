@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import json
 from types import ModuleType
-from typing import Any, TextIO
+from typing import Any
 
 from indicator_rules.findings import Finding, Report, Severity
 from indicator_rules.intake import InputError, InputItem
 from indicator_rules.model import ImportNote, Waiver
-from indicator_rules.render import RunSummary
+from indicator_rules.render import Output, RunSummary
 from indicator_rules.ruleset import Ruleset
 from indicator_rules.source import SourceRef
 
@@ -140,7 +140,7 @@ class JsonRenderer:
     """Writes the JSON document as the run goes: ``reports`` streamed, ``errors`` gathered
     (they are few) and written with the ``summary`` at the end."""
 
-    def __init__(self, out: TextIO, ruleset: Ruleset) -> None:
+    def __init__(self, out: Output, ruleset: Ruleset) -> None:
         self.out = out
         self.ruleset = ruleset
         self.errors: list[dict[str, Any]] = []

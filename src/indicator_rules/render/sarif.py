@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePath
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import quote
 
 from indicator_rules import __version__
 from indicator_rules.findings import Finding, Report, Severity
 from indicator_rules.intake import InputError, InputItem
-from indicator_rules.render import RunSummary
+from indicator_rules.render import Output, RunSummary
 from indicator_rules.ruleset import Ruleset
 from indicator_rules.source import SourceRef
 
@@ -69,7 +69,7 @@ class SarifRenderer:
     """Writes a SARIF log: results streamed, the notifications gathered and written at the
     end."""
 
-    def __init__(self, out: TextIO, ruleset: Ruleset) -> None:
+    def __init__(self, out: Output, ruleset: Ruleset) -> None:
         self.out = out
         self.notifications: list[dict[str, Any]] = []
         self.rule_index: dict[str, int] = {}
