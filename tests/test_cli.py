@@ -220,3 +220,27 @@ def test_exit_zero_reports_findings_without_failing(
     assert "错误 V01 三级指标须填写指标值" in capsys.readouterr().out
     missing = sample_json.with_name("missing.json")
     assert main(["check", str(missing), "--ruleset", str(rules_file), "--exit-zero"]) == 2
+
+
+def test_rules_path_lets_extends_reach_a_shared_folder_for_every_ruleset_command(
+    sample_json: Path, rules_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "base.rules").write_text(rules_file.read_text("utf-8"), "utf-8")
+    bureau = tmp_path / "bureau"
+    bureau.mkdir()
+    mine = bureau / "mine.rules"
+    mine.write_text('ruleset "mine"\nextends "../shared/base.rules"\n', "utf-8")
+    commands = (["check", str(sample_json), "--ruleset", str(mine)], ["rules", str(mine)],
+                ["test", str(mine)], ["explain", "V01", "--ruleset", str(mine)],
+                ["catalog", str(mine)])
+    for command in commands:
+        assert main(command) == 2, command
+        assert "it is outside the folder of" in capsys.readouterr().err
+    expected = {"check": 1, "rules": 0, "test": 0, "explain": 0, "catalog": 0}
+    for command in commands:
+        assert main([*command, "--rules-path", str(shared)]) == expected[command[0]], command
+        captured = capsys.readouterr()
+        assert "V01" in captured.out
+        assert "error" not in captured.err

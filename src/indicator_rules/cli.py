@@ -256,9 +256,9 @@ def _show(arguments: argparse.Namespace, out: _Output) -> int:
     return EXIT_BAD_INPUT if errors else EXIT_OK
 
 
-def _load(reference: str) -> Ruleset | None:
+def _load(reference: str, arguments: argparse.Namespace) -> Ruleset | None:
     try:
-        return load_ruleset(reference)
+        return load_ruleset(reference, rules_path=arguments.rules_path)
     except RulesetLoadError as error:
         _tell_lines(str(error))
         return None
@@ -314,7 +314,7 @@ def _counted(entries: Iterable[InputItem | InputError],
 
 
 def _check(arguments: argparse.Namespace, out: _Output) -> int:
-    ruleset = _load(arguments.ruleset)
+    ruleset = _load(arguments.ruleset, arguments)
     if ruleset is None:
         return EXIT_BAD_INPUT
     if arguments.jobs < 1:
@@ -327,7 +327,7 @@ def _check(arguments: argparse.Namespace, out: _Output) -> int:
 
 
 def _catalog(arguments: argparse.Namespace, out: _Output) -> int:
-    ruleset = _load(arguments.ruleset)
+    ruleset = _load(arguments.ruleset, arguments)
     if ruleset is None:
         return EXIT_BAD_INPUT
     page = render_catalog(ruleset)
@@ -340,7 +340,7 @@ def _catalog(arguments: argparse.Namespace, out: _Output) -> int:
 
 
 def _rules(arguments: argparse.Namespace, out: _Output) -> int:
-    ruleset = _load(arguments.ruleset_option or arguments.ruleset or DEFAULT_RULESET)
+    ruleset = _load(arguments.ruleset_option or arguments.ruleset or DEFAULT_RULESET, arguments)
     if ruleset is None:
         return EXIT_BAD_INPUT
     for info in ruleset.rules:
@@ -351,7 +351,7 @@ def _rules(arguments: argparse.Namespace, out: _Output) -> int:
 
 
 def _explain(arguments: argparse.Namespace, out: _Output) -> int:
-    ruleset = _load(arguments.ruleset)
+    ruleset = _load(arguments.ruleset, arguments)
     if ruleset is None:
         return EXIT_BAD_INPUT
     try:
@@ -382,7 +382,7 @@ def _explain(arguments: argparse.Namespace, out: _Output) -> int:
 
 
 def _test(arguments: argparse.Namespace, out: _Output) -> int:
-    ruleset = _load(arguments.ruleset)
+    ruleset = _load(arguments.ruleset, arguments)
     if ruleset is None:
         return EXIT_BAD_INPUT
     results = ruleset.run_examples()
@@ -396,7 +396,7 @@ def _test(arguments: argparse.Namespace, out: _Output) -> int:
 
 
 def _coverage(arguments: argparse.Namespace, out: _Output) -> int:
-    ruleset = _load(arguments.ruleset)
+    ruleset = _load(arguments.ruleset, arguments)
     if ruleset is None:
         return EXIT_BAD_INPUT
     if arguments.examples < 1:
@@ -429,6 +429,12 @@ def _parser() -> argparse.ArgumentParser:
             name, help=summary, description=description,
             epilog="examples:\n" + "\n".join(f"  indicator-rules {line}" for line in examples),
             formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    def rules_path_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--rules-path", metavar="DIR", action="append", default=[],
+            help="a folder whose .rules files 'extends' may also read (besides the extending "
+            "file's own folder and below); may be repeated")
 
     check = command(
         "check", "check declaration or form files with a ruleset",
@@ -465,6 +471,7 @@ def _parser() -> argparse.ArgumentParser:
                        "NO_COLOR is not set)")
     check.add_argument("--no-progress", action="store_true",
                        help="no progress line on standard error")
+    rules_path_option(check)
     check.set_defaults(handler=_check)
 
     importer = command(
@@ -515,6 +522,7 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("ruleset", nargs="?", help=_RULESET_HELP)
     rules.add_argument("--ruleset", dest="ruleset_option", metavar="RULESET",
                        help="the same, as an option")
+    rules_path_option(rules)
     rules.set_defaults(handler=_rules)
 
     test = command(
@@ -523,6 +531,7 @@ def _parser() -> argparse.ArgumentParser:
         "when an example does not behave.",
         ["test mof-2021", "test my-bureau.rules"])
     test.add_argument("ruleset", help="a built-in ruleset name or a .rules path")
+    rules_path_option(test)
     test.set_defaults(handler=_test)
 
     explain = command(
@@ -533,6 +542,7 @@ def _parser() -> argparse.ArgumentParser:
         ["explain V01", "explain M02 --ruleset hunan-hengyang"])
     explain.add_argument("rule_id", metavar="RULE", help="a rule id such as V01")
     explain.add_argument("--ruleset", default=DEFAULT_RULESET, help=_RULESET_HELP)
+    rules_path_option(explain)
     explain.set_defaults(handler=_explain)
 
     catalog = command(
@@ -544,6 +554,7 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_argument("ruleset", help="a built-in ruleset name or a .rules path")
     catalog.add_argument("-o", "--output", metavar="FILE",
                          help="write to FILE instead of standard output")
+    rules_path_option(catalog)
     catalog.set_defaults(handler=_catalog)
 
     coverage = command(
@@ -559,6 +570,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="declarations per kind of defect (default 20)")
     coverage.add_argument("--year", type=int, default=None, metavar="YEAR",
                           help="the 年度 of the drawn declarations (default: 2020-2025)")
+    rules_path_option(coverage)
     coverage.set_defaults(handler=_coverage)
     return parser
 

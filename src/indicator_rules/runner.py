@@ -50,7 +50,7 @@ from indicator_rules.engine import CompiledRule, run_batch, run_rules
 from indicator_rules.findings import Report
 from indicator_rules.intake import InputError, InputItem
 from indicator_rules.model import Declaration
-from indicator_rules.ruleset import Ruleset, load_ruleset
+from indicator_rules.ruleset import Ruleset, RulesetReference, load_ruleset
 
 __all__ = ["Checked", "check_items", "merge_reports"]
 
@@ -128,7 +128,7 @@ def _own_rules(ruleset: Ruleset) -> tuple[CompiledRule, ...]:
     return tuple(rule for rule in ruleset.compiled if not rule.batch)
 
 
-def _start_worker(reference: str | None) -> None:
+def _start_worker(reference: RulesetReference | None) -> None:
     global _worker_rules  # one ruleset per worker process, loaded once when it starts
     raise_young_threshold()  # the process only checks: few cycles (see collector.py)
     if reference is not None:
@@ -153,7 +153,8 @@ _Request: TypeAlias = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 _Answer: TypeAlias = tuple[bool, Any]
 
 
-def _serve(connection: Connection, reference: str | None, inherited: tuple[int, ...]) -> None:
+def _serve(connection: Connection, reference: RulesetReference | None,
+           inherited: tuple[int, ...]) -> None:
     """A worker process: answer each request received until told to stop (``None``) or until
     this process's parent is gone."""
     _become_worker(inherited)
@@ -286,7 +287,7 @@ class _Workers(Executor):
     next one. Used as a context manager: leaving the block normally lets the workers finish
     and end; leaving it on an exception (or a closed generator) terminates them."""
 
-    def __init__(self, context: BaseContext, reference: str | None, jobs: int) -> None:
+    def __init__(self, context: BaseContext, reference: RulesetReference | None, jobs: int) -> None:
         self._context = context
         self._reference = reference
         self._requests: queue.SimpleQueue[tuple[Future[Any], _Request] | None]
