@@ -107,8 +107,9 @@ def _expanded(paths: Iterable[str]) -> Iterator[str | InputError]:
 def _folder_entries(folder: str) -> list[str | InputError]:
     """The readable files under ``folder`` and the problems met listing it, in sorted order.
 
-    Walked without following links to folders; a link to a file counts as the file, and a
-    link with a readable suffix that leads nowhere is an :class:`InputError`."""
+    Walked without following links to folders; a link to a file counts as the file. A link
+    with a readable suffix that leads nowhere, and a named pipe or device with one, is an
+    :class:`InputError`."""
     found: list[tuple[str, str | InputError]] = []
 
     def cannot_list(error: OSError) -> None:
@@ -126,6 +127,9 @@ def _folder_entries(folder: str) -> list[str | InputError]:
                 found.append((file, file))
             elif os.path.islink(file) and not os.path.exists(file):
                 found.append((file, InputError(file=file, message=_dead_link_message(file))))
+            else:  # a named pipe, a socket, a device: reading it could wait for ever
+                found.append((file, InputError(file=file, message="not a regular file (a named "
+                                               "pipe or a device), not read")))
     if not found:
         return [InputError(file=folder, message="no declaration or form files in this "
                            "folder (expected " + ", ".join(INPUT_SUFFIXES) + ")")]
@@ -139,7 +143,11 @@ def _dead_link_message(link: str) -> str:
     except OSError as error:
         if error.errno == errno.ELOOP:
             return "symbolic link loop: following it leads back to it, to no file"
-    return f"broken symbolic link: it points to {os.readlink(link)!r}, which does not exist"
+    try:
+        target = os.readlink(link)
+    except OSError:  # gone meanwhile
+        return "broken symbolic link"
+    return f"broken symbolic link: it points to {target!r}, which does not exist"
 
 
 def _errors_of(error: DeclarationError | FormError, file: str) -> Iterator[InputError]:

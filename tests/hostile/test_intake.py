@@ -117,6 +117,8 @@ def links(tmp_path: Path) -> Path:
     (folder / "loop.json").symlink_to(folder / "loop.json")
     (folder / "up").symlink_to(tmp_path)  # a folder link back up the tree: not followed
     (folder / "self").symlink_to(folder)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.json")  # no writer: reading it would wait for ever
     return folder
 
 
@@ -135,8 +137,16 @@ def test_links_that_lead_nowhere_inside_a_folder_are_errors_and_the_rest_is_read
     entries = list(read_inputs([str(links)]))
     assert time.perf_counter() - started < 10
     assert _ids(entries) == ["hengyang-2021-3-1", "hengyang-2021-3-2", "hengyang-2021-3-3"]
-    assert [(Path(error.file).name, error.message.split(":")[0]) for error in _errors(entries)] == [
+    assert [(Path(error.file).name, error.message.split(":")[0]) for error in _errors(entries)
+            if error.file != str(links / "pipe.json")] == [
         ("dangling.json", "broken symbolic link"), ("loop.json", "symbolic link loop")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_inside_a_folder_is_named_not_read(links: Path):
+    errors = [entry for entry in expand_paths([str(links)]) if isinstance(entry, InputError)]
+    message = "not a regular file (a named pipe or a device), not read"
+    assert (str(links / "pipe.json"), message) in [(error.file, error.message) for error in errors]
 
 
 def test_a_link_to_a_file_inside_a_folder_is_read_once(links: Path):
