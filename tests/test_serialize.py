@@ -442,3 +442,54 @@ def test_a_waiver_needs_a_reason():
         structure_declaration({"kind": "project", "waivers": [{"rule": "V01", "reason": " "}]})
     assert str(caught.value) == ("<input>: waivers[0].reason: a waiver needs a reason "
                                  "(expected non-empty text)")
+
+
+# --- YAML merge keys (YAML 1.1) -------------------------------------------------------------
+
+_MERGED = """\
+declarations:
+  - &first
+    kind: project
+    id: a
+    name: 经费
+    funding: &money {total: 40.00, fiscal: 40.00}
+  - <<: *first
+    id: b
+  - <<: [{name: 工会经费, year: 2020}, *first]
+    id: c
+    funding: {<<: *money, fiscal: 30.00}
+"""
+
+
+def test_yaml_merge_keys_merge_and_written_keys_override():
+    first, second, third = loads_declarations(_MERGED, file_format="yaml")
+    assert (second.id, second.name, second.funding) == ("b", "经费", first.funding)
+    assert (third.id, third.name, third.year) == ("c", "工会经费", 2020)  # earlier merge wins
+    assert third.funding == Funding(total=Decimal("40.00"), fiscal=Decimal("30.00"))
+
+
+def test_yaml_merges_of_merges_are_merged():
+    text = ("- &a {kind: project, id: a, name: x}\n- &b {<<: *a, id: b}\n- {<<: *b, id: c}\n")
+    assert [(d.id, d.name) for d in loads_declarations(text, file_format="yaml")] == [
+        ("a", "x"), ("b", "x"), ("c", "x")]
+
+
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ("- &a {kind: project}\n- <<: *a\n  name: x\n  name: y\n", "duplicate key 'name'", 4),
+    ("- &a {kind: project}\n- <<: *a\n  <<: *a\n", "duplicate key '<<'", 3),
+    ("- kind: project\n  <<: 5\n", "expected a mapping or a list of mappings to merge (<<), "
+     "found a scalar", 2),
+    ("- kind: project\n  <<: [{name: x}, [1]]\n", "expected a mapping to merge (<<), found a "
+     "list", 2),
+])
+def test_yaml_merge_mistakes_are_located(text: str, message: str, line: int):
+    with pytest.raises(DeclarationError) as caught:
+        loads_declarations(text, file_format="yaml")
+    (problem,) = caught.value.problems
+    assert message in problem.message
+    assert problem.line == line
+
+
+def test_a_quoted_merge_key_is_an_ordinary_key():
+    with pytest.raises(DeclarationError, match="unknown key '<<'"):
+        loads_declarations('kind: project\n"<<": {name: x}\n', file_format="yaml")
