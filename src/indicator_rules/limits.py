@@ -29,23 +29,28 @@ _MB: Final = 1 << 20
 class InputLimits:
     """The limits every reader checks, each a named setting with a safe default.
 
-    ``max_file_bytes``: a file read whole (JSON, YAML, a form); ``max_line_bytes``: one line of
-    a JSON Lines file, which is read line by line and may be as long as it likes;
-    ``max_nesting``: arrays and objects inside each other in a declaration file;
-    ``max_number_digits``: digits of one number written in a declaration file (Python refuses
-    integers of over 4,300 digits with an error of its own); ``max_text_chars``: one string of a
-    declaration file or one cell of a form (Excel allows 32,767 characters a cell);
-    ``max_sheet_rows``, ``max_sheet_columns``, ``max_sheet_cells``: a worksheet's or table's
-    extent (rows × columns) as the file declares it, and its filled cells;
-    ``max_merged_cells``: the cells covered by merged ranges (spans) of one sheet or table;
-    ``max_archive_bytes``: the inflated size of every member of an Office (zip) file together;
-    ``max_compression_ratio``: inflated to compressed size of one member larger than 1 MB
-    (a zip bomb compresses thousands of times; real XML about ten times).
+    - ``max_file_bytes``: a file read whole (JSON, YAML, a form), checked before reading;
+    - ``max_line_bytes``: one line of a JSON Lines file (read line by line, any length in all);
+    - ``max_nesting``: lists and objects inside each other in a declaration file;
+    - ``max_alias_expansion``: nodes that YAML aliases (``*name``) and merge keys (``<<``) may
+      add to a document, each alias counted as a copy of what it names (a "billion laughs"
+      adds billions);
+    - ``max_number_digits``: digits of one number written in a declaration file (Python itself
+      refuses integers of over 4,300 digits, with an error of its own);
+    - ``max_text_chars``: one string of a declaration file or one cell of a form (Excel allows
+      32,767 characters a cell);
+    - ``max_sheet_rows``, ``max_sheet_columns``, ``max_sheet_cells``: a worksheet's or table's
+      extent (rows × columns) as the file declares it, and its filled cells;
+    - ``max_merged_cells``: the cells covered by merged ranges (spans) of one sheet or table;
+    - ``max_archive_bytes``: the inflated size of every member of an Office (zip) file together;
+    - ``max_compression_ratio``: inflated to compressed size of one member larger than 1 MB (a
+      zip bomb compresses thousands of times; real XML about ten times).
     """
 
     max_file_bytes: int = 64 * _MB
     max_line_bytes: int = 16 * _MB
     max_nesting: int = 64
+    max_alias_expansion: int = 1_000_000
     max_number_digits: int = 64
     max_text_chars: int = 100_000
     max_sheet_rows: int = 20_000

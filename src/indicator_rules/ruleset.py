@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import attrs
-import yaml
 
 from indicator_rules.dsl import nodes as n
 from indicator_rules.dsl.cache import package_fingerprint, parsed, read_entry, write_entry
@@ -59,7 +58,7 @@ from indicator_rules.errors import (
 )
 from indicator_rules.findings import Report, Severity
 from indicator_rules.model import Declaration
-from indicator_rules.serialize import structure_declaration
+from indicator_rules.serialize import parse_document, structure_declaration
 
 __all__ = [
     "ExampleResult",
@@ -316,7 +315,7 @@ class Ruleset:
                                  where)
         try:
             declarations = _example_declarations(example, info, rule.batch)
-        except (yaml.YAMLError, DeclarationError) as error:
+        except DeclarationError as error:
             return ExampleResult(info.rule_id, example.expect, False,
                                  f"the example is not a valid declaration: {error}", where)
         except Exception as error:  # whatever the text holds fails this example, not the run
@@ -344,7 +343,7 @@ class Ruleset:
 def _example_declarations(example: n.ExampleNode, info: RuleInfo,
                           batch: bool) -> list[Declaration]:
     """The declarations an inline example holds (a list of them for a batch rule)."""
-    data = yaml.safe_load(example.text)
+    data = parse_document(example.text, name="the example")
     items = data if isinstance(data, list) and batch else [data]
     declarations = []
     for index, item in enumerate(items):

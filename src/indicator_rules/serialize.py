@@ -592,9 +592,6 @@ _MERGE_TAG: Final = "tag:yaml.org,2002:merge"
 _STR_TAG: Final = "tag:yaml.org,2002:str"
 #: Nodes that aliases (``*name``) and merge keys (``<<``) may add to a YAML document, each
 #: alias counted as a copy of what it names (a billion laughs adds 10⁹ from a few lines).
-_MAX_ALIAS_EXPANSION: Final = 1_000_000
-
-
 class _YamlRefused(yaml.MarkedYAMLError):
     """Valid YAML that is not read (over a limit, or containing itself), with where it is."""
 
@@ -764,10 +761,10 @@ def _resolve_aliases(root: yaml.Node, loader: _StrictSafeLoader) -> None:
     (:func:`_merge`), and every node measured — the depth of the value it stands for and its
     size with each alias counted as a copy. A value that contains itself (``&a [*a]``), one
     nested deeper than ``limits.max_nesting`` through aliases, or aliases and merges adding more
-    than ``_MAX_ALIAS_EXPANSION`` nodes in all, is refused where it is found.
+    than ``limits.max_alias_expansion`` nodes in all, is refused where it is found.
     """
     limits = loader.limits
-    largest = loader.node_count + _MAX_ALIAS_EXPANSION
+    largest = loader.node_count + limits.max_alias_expansion
     measured: dict[int, tuple[int, int]] = {}  # id of a node → (depth, size)
     inside: set[int] = set()  # the nodes being walked, whose children are not all measured
     merged = 0
@@ -791,10 +788,11 @@ def _resolve_aliases(root: yaml.Node, loader: _StrictSafeLoader) -> None:
         size = 1 + sum(child_size for _, child_size in children)
         if depth > limits.max_nesting:
             raise _YamlRefused(_nesting_message(limits, " through aliases"), node.start_mark)
-        if size > largest or merged > _MAX_ALIAS_EXPANSION:
+        if size > largest or merged > limits.max_alias_expansion:
             raise _YamlRefused(
                 f"input over the limit: aliases (*name) and merge keys (<<) repeat more than "
-                f"{_MAX_ALIAS_EXPANSION:,} nodes; write the repeated parts out, or split the "
+                f"{limits.max_alias_expansion:,} nodes (InputLimits.max_alias_expansion); write "
+                "the repeated parts out, or split the "
                 "file", node.start_mark)
         measured[id(node)] = (depth, size)
         inside.discard(id(node))

@@ -33,10 +33,12 @@ def test_each_unreadable_example_fails_alone():
     assert [(result.where, result.ok) for result in results] == [
         ("hostile.rules:6", False), ("hostile.rules:7", True), ("hostile.rules:8", False),
         ("hostile.rules:9", False), ("hostile.rules:10", True)]
-    assert results[0].detail == "the example cannot be read: it is nested too deeply"
-    assert results[2].detail == "the example cannot be read: it is nested too deeply"
-    assert results[3].detail.startswith("the example cannot be read: ValueError: ")
-    assert "4300 digits" in results[3].detail
+    for deep in (results[0], results[2]):
+        assert deep.detail.startswith("the example is not a valid declaration: the example:1:")
+        assert "levels of lists and objects" in deep.detail
+        assert "InputLimits.max_nesting" in deep.detail
+    assert results[3].detail.startswith("the example is not a valid declaration: the example:1:")
+    assert "a number of 5,000 digits" in results[3].detail
 
 
 def test_a_batch_rule_example_with_a_deep_item_fails_alone():
@@ -45,8 +47,9 @@ def test_a_batch_rule_example_with_a_deep_item_fails_alone():
             f'  example pass """[{{"name": "ok"}}, {DEEP_MAPPING}]"""\n'
             '  example pass """[{"name": "ok"}]"""\n')
     results = load_ruleset_text(text, name="batch.rules").run_examples()
-    assert [(result.ok, result.detail) for result in results] == [
-        (False, "the example cannot be read: it is nested too deeply"), (True, "no finding")]
+    assert [result.ok for result in results] == [False, True]
+    assert "InputLimits.max_nesting" in results[0].detail
+    assert results[1].detail == "no finding"
 
 
 def test_the_test_command_reports_every_example(tmp_path: Path,
@@ -56,8 +59,10 @@ def test_the_test_command_reports_every_example(tmp_path: Path,
                            'fail """{"name": ""}"""'), "utf-8")
     assert main(["test", str(path)]) == 1  # examples failed: not a crash
     out = capsys.readouterr().out
-    assert f"FAIL R01 example pass ({path}:6): the example cannot be read: it is nested too " \
-           "deeply" in out
-    assert f"FAIL R01 example pass ({path}:7): the example cannot be read: ValueError: " in out
+    assert f"FAIL R01 example pass ({path}:6): the example is not a valid declaration: " \
+           "the example:1:" in out
+    assert "InputLimits.max_nesting" in out
+    assert f"FAIL R01 example pass ({path}:7): the example is not a valid declaration: " in out
+    assert "a number of 5,000 digits" in out
     assert f"ok   R01 example fail ({path}:8): fired 1×: 项目名称为空" in out
     assert out.endswith("1 passed, 2 failed\n")
