@@ -1,0 +1,177 @@
+"""The worksheet checks of an Excel file, made while its XML is scanned, before openpyxl loads it.
+
+openpyxl's normal load parses every row of every sheet and makes an object for every cell, and
+for every cell a merged range covers, before anything can look at the sheet: a sheet of a
+million rows takes minutes, a merge over the whole sheet gigabytes. :class:`WorkbookScan` sees
+each part's elements as :func:`~indicator_rules.forms._archive.check_archive` parses it and
+refuses, at the first element over a limit:
+
+- a row or cell beyond ``max_sheet_rows`` / ``max_sheet_columns`` (its row and column, as given
+  by its ``r`` attribute, or counted on from the one before as openpyxl does); the rows and
+  cells of a sheet counted as elements too (``max_sheet_rows``, ``max_sheet_cells``);
+- merged ranges covering more than ``max_merged_cells`` cells in one sheet, or reaching beyond
+  the sheet's limits.
+
+The sheet's ``<dimension>`` is not trusted (it may say anything); the cells are. The scan also
+notes whether any cell has a formula (``<f>``): only then is the workbook loaded a second time
+for the formulas' text. Errors name the sheet by its title, found in the workbook part and its
+relationships (scanned first), or by the part's name when the workbook does not say.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+from typing import Final
+
+from indicator_rules.forms._limits import check_count
+from indicator_rules.limits import InputLimits
+from indicator_rules.source import SourceRef
+
+__all__ = ["WORKBOOK_PARTS", "WorkbookScan"]
+
+_MAIN: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
+_RELATIONSHIPS: Final = "http://schemas.openxmlformats.org/package/2006/relationships "
+_RELATIONSHIP_ID: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
+_ROW, _CELL, _MERGE, _FORMULA, _SHEET = (_MAIN + name for name in
+                                         ("row", "c", "mergeCell", "f", "sheet"))
+_RELATIONSHIP: Final = _RELATIONSHIPS + "Relationship"
+#: Where every tool puts the workbook and its relationships: scanned first, for sheet titles.
+WORKBOOK_PARTS: Final = ("xl/_rels/workbook.xml.rels", "xl/workbook.xml")
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,9})\$?([0-9]{1,12})")
+
+
+def _reference(text: str) -> tuple[int, int] | None:
+    """``B7`` → (7, 2): the row and column of an A1 reference; None if it is none."""
+    match = _REFERENCE.fullmatch(text)
+    if match is None:
+        return None
+    return int(match.group(2)), _column(match.group(1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _column(letters: str) -> int:
+    """``AB`` → 28."""
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return column
+
+
+class WorkbookScan:
+    """The checks of every worksheet part of one workbook; :meth:`part` gives a member's scan."""
+
+    def __init__(self, limits: InputLimits, file: str) -> None:
+        self.limits = limits
+        self.file = file
+        self.has_formulas = False
+        self._sheet_ids: dict[str, str] = {}  # relationship id → sheet title
+        self._targets: dict[str, str] = {}  # relationship id → part name
+
+    def part(self, member: str) -> _SheetPart:
+        """The scan of the member ``member``."""
+        return _SheetPart(self, member)
+
+    def title(self, member: str) -> str:
+        """The sheet title of a worksheet part, or the part's name."""
+        for relationship, target in self._targets.items():
+            if target == member and relationship in self._sheet_ids:
+                return self._sheet_ids[relationship]
+        return member
+
+    def note_sheet(self, attributes: dict[str, str]) -> None:
+        """A ``<sheet>`` of the workbook part: its title and relationship."""
+        relationship = attributes.get(_RELATIONSHIP_ID)
+        if relationship is not None:
+            self._sheet_ids.setdefault(relationship, attributes.get("name", ""))
+
+    def note_relationship(self, member: str, attributes: dict[str, str]) -> None:
+        """A ``<Relationship>`` of the relationships part ``member`` (of the workbook)."""
+        if member != WORKBOOK_PARTS[0]:
+            return
+        target = attributes.get("Target", "")
+        if target.startswith("/"):
+            path = target.lstrip("/")
+        else:
+            path = posixpath.normpath(posixpath.join("xl", target))
+        self._targets.setdefault(attributes.get("Id", ""), path)
+
+
+class _SheetPart:
+    """The checks of one part: rows, cells and merged ranges, as they come (the limits are
+    compared first; the error, with the sheet's title, is made only for input over one)."""
+
+    def __init__(self, workbook: WorkbookScan, member: str) -> None:
+        self.workbook = workbook
+        self.limits = limits = workbook.limits
+        self.max_rows, self.max_columns = limits.max_sheet_rows, limits.max_sheet_columns
+        self.max_cells = limits.max_sheet_cells
+        self.member = member
+        self.rows = self.cells = self.merged = 0
+        self.row = self.column = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        """Check an element of the part."""
+        if name == _CELL:
+            self._cell(attributes.get("r"))
+        elif name == _ROW:
+            self._row(attributes.get("r"))
+        elif name == _FORMULA:
+            self.workbook.has_formulas = True
+        elif name == _MERGE:
+            self._merge(attributes.get("ref", ""))
+        elif name == _SHEET:
+            self.workbook.note_sheet(attributes)
+        elif name == _RELATIONSHIP:
+            self.workbook.note_relationship(self.member, attributes)
+
+    def _row(self, number: str | None) -> None:
+        self.rows += 1
+        self.row = int(number) if number is not None and number.isdigit() and len(number) < 13 \
+            else self.row + 1
+        self.column = 0
+        if self.rows > self.max_rows or self.row > self.max_rows:
+            where = self._where(self.row)
+            self._check(self.rows, "max_sheet_rows", "a sheet of {:,} rows", where)
+            self._check(self.row, "max_sheet_rows", "a sheet reaching row {:,}", where)
+
+    def _cell(self, reference: str | None) -> None:
+        self.cells += 1
+        place = _reference(reference) if reference is not None else None
+        if place is None:
+            self.column += 1
+        else:
+            self.row, self.column = place
+        if self.cells > self.max_cells or self.row > self.max_rows \
+                or self.column > self.max_columns:
+            where = self._where(self.row, self.column)
+            self._check(self.cells, "max_sheet_cells", "a sheet of {:,} cells", where)
+            self._check(self.row, "max_sheet_rows", "a sheet reaching row {:,}", where)
+            self._check(self.column, "max_sheet_columns", "a sheet reaching column {:,}", where)
+
+    def _merge(self, reference: str) -> None:
+        first, _, last = reference.partition(":")
+        start, end = _reference(first), _reference(last)
+        if start is None or end is None:
+            return  # not a range: openpyxl refuses it when it loads the sheet
+        (top, left), (bottom, right) = start, end
+        self.merged += (abs(bottom - top) + 1) * (abs(right - left) + 1) - 1
+        if self.merged <= self.limits.max_merged_cells and max(top, bottom) <= self.max_rows \
+                and max(left, right) <= self.max_columns:
+            return
+        where = self._where(min(top, bottom), min(left, right))
+        # the reference is two A1 references (checked above): no braces for str.format
+        self._check(self.merged, "max_merged_cells",
+                    f"merged ranges covering {{:,}} cells (the last {reference})", where)
+        self._check(max(top, bottom), "max_sheet_rows",
+                    f"a merged range ({reference}) reaching row {{:,}}", where)
+        self._check(max(left, right), "max_sheet_columns",
+                    f"a merged range ({reference}) reaching column {{:,}}", where)
+
+    def _where(self, row: int, column: int | None = None) -> SourceRef:
+        return SourceRef(file=self.workbook.file, sheet=self.workbook.title(self.member),
+                         row=row, column=column)
+
+    def _check(self, count: int, setting: str, what: str, where: SourceRef) -> None:
+        check_count(count, setting, what, self.limits, where)
