@@ -8,11 +8,15 @@ their compressed size. Used by tests/hostile/test_forms*.py and the form reader'
 from __future__ import annotations
 
 import io
+import json
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -50,7 +54,7 @@ def replace_member(base: bytes, target: Path, name: str, content: bytes | Iterab
     """Write ``base`` (a zip) to ``target`` with member ``name`` replaced by ``content`` (bytes,
     or chunks written as they come so that a large part is never whole in memory)."""
     with zipfile.ZipFile(io.BytesIO(base)) as source, \
-            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for info in source.infolist():
             if info.filename != name:
                 archive.writestr(info.filename, source.read(info))
@@ -184,3 +188,54 @@ def with_raw_member(base: bytes, target: Path, member: RawMember) -> Path:
         members = [attrs.evolve(deflated(source.read(info)), name=info.filename)
                    for info in source.infolist() if info.filename != member.name]
     return write_raw_zip(target, [*members, member])
+
+
+_CHILD = """
+import json, resource, sys, time, traceback
+resource.setrlimit(resource.RLIMIT_AS, (%d, %d))
+from indicator_rules.errors import FormError
+from indicator_rules.forms import read_forms
+
+def peak_mb():
+    # VmHWM: this process's own peak; ru_maxrss keeps the parent's from before the exec
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+for path in sys.argv[1:]:
+    start = time.perf_counter()
+    try:
+        result = {"declarations": len(read_forms(path))}
+    except FormError as error:
+        result = {"error": error.message, "sheet": error.sheet, "row": error.row,
+                  "column": error.column, "cause": type(error.__cause__).__name__}
+    except BaseException as error:
+        result = {"crash": "".join(traceback.format_exception(error))[-3000:]}
+    result.update(path=path, seconds=time.perf_counter() - start, peak_mb=peak_mb())
+    print(json.dumps(result), flush=True)
+"""
+
+
+def read_in_child(paths: Sequence[Path], *, timeout: float = 120,
+                  address_space: int = 3 << 30) -> dict[str, dict[str, Any]]:
+    """``read_forms`` of each path, in order, in one child process whose address space is
+    capped (a blow-up ends in a MemoryError there, not in the test run): for each path, what
+    came out (``declarations`` or the FormError's ``error``, ``sheet``, ``row``, ``column`` and
+    ``cause``, or ``crash`` with the traceback of anything else), the ``seconds`` it took and
+    the child's ``peak_mb`` after it (its peak resident memory so far). A path the child did
+    not get to (killed after ``timeout`` seconds) is missing."""
+    code = _CHILD % (address_space, address_space)
+    try:
+        done = subprocess.run([sys.executable, "-c", code, *map(str, paths)],
+                              capture_output=True, text=True, timeout=timeout, check=False)
+        output = done.stdout
+    except subprocess.TimeoutExpired as expired:
+        output = (expired.stdout or b"").decode() if isinstance(expired.stdout, bytes) \
+            else expired.stdout or ""
+    results = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    return {result["path"]: result for result in results}
