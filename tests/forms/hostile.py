@@ -195,6 +195,7 @@ import json, resource, sys, time, traceback
 resource.setrlimit(resource.RLIMIT_AS, (%d, %d))
 from indicator_rules.errors import FormError
 from indicator_rules.forms import read_forms
+from indicator_rules.limits import InputLimits
 
 def peak_mb():
     # VmHWM: this process's own peak; ru_maxrss keeps the parent's from before the exec
@@ -207,10 +208,13 @@ def peak_mb():
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-for path in sys.argv[1:]:
+for path, limits in json.loads(sys.argv[1]):
     start = time.perf_counter()
     try:
-        result = {"declarations": len(read_forms(path))}
+        if limits is None:  # the defaults, as a caller that gives none
+            result = {"declarations": len(read_forms(path))}
+        else:
+            result = {"declarations": len(read_forms(path, limits=InputLimits(**limits)))}
     except FormError as error:
         result = {"error": error.message, "sheet": error.sheet, "row": error.row,
                   "column": error.column, "cause": type(error.__cause__).__name__}
@@ -221,17 +225,20 @@ for path in sys.argv[1:]:
 """
 
 
-def read_in_child(paths: Sequence[Path], *, timeout: float = 120,
+def read_in_child(files: Sequence[tuple[Path, dict[str, int] | None]], *, timeout: float = 120,
                   address_space: int = 3 << 30) -> dict[str, dict[str, Any]]:
-    """``read_forms`` of each path, in order, in one child process whose address space is
-    capped (a blow-up ends in a MemoryError there, not in the test run): for each path, what
+    """``read_forms`` of each file, in order, with its limits (the settings of
+    :class:`InputLimits` that differ from the defaults; None: no ``limits`` given), in one child
+    process whose address space is capped (a blow-up ends in a MemoryError there, not in the
+    test run): for each path, what
     came out (``declarations`` or the FormError's ``error``, ``sheet``, ``row``, ``column`` and
     ``cause``, or ``crash`` with the traceback of anything else), the ``seconds`` it took and
     the child's ``peak_mb`` after it (its peak resident memory so far). A path the child did
     not get to (killed after ``timeout`` seconds) is missing."""
     code = _CHILD % (address_space, address_space)
     try:
-        done = subprocess.run([sys.executable, "-c", code, *map(str, paths)],
+        argument = json.dumps([[str(path), limits] for path, limits in files])
+        done = subprocess.run([sys.executable, "-c", code, argument],
                               capture_output=True, text=True, timeout=timeout, check=False)
         output = done.stdout
     except subprocess.TimeoutExpired as expired:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Final, Protocol
 from xml.parsers import expat
@@ -66,11 +66,12 @@ def _no_scan(member: str) -> PartScan | None:
 
 
 def check_archive(path: str | Path, limits: InputLimits, *, what: str,
-                  scan: PartScanner = _no_scan, first: Sequence[str] = ()) -> None:
+                  scan: PartScanner = _no_scan, order: Callable[[str], int] = lambda name: 0
+                  ) -> None:
     """Refuse the Office file ``path`` when it is over a limit or damaged (see the module);
     ``what`` names the file type in the message of damage (``an Excel workbook (.xlsx)``),
-    ``scan`` gives a :class:`PartScan` for the members it wants to see, and ``first`` lists
-    members (by name) to scan before the others, in that order."""
+    ``scan`` gives a :class:`PartScan` for the members it wants to see, and ``order`` ranks
+    the members (by name) for the scan: lower first, the archive's order among equals."""
     name = str(path)
     check_file_size(path, limits)
     try:
@@ -80,8 +81,7 @@ def check_archive(path: str | Path, limits: InputLimits, *, what: str,
                 members = archive.infolist()
                 _check_members(members, limits, name, what)
                 elements = _Counter(limits, name)
-                order = {member: index for index, member in enumerate(first)}
-                for info in sorted(members, key=lambda info: order.get(info.filename, len(order))):
+                for info in sorted(members, key=lambda info: order(info.filename)):
                     _scan_member(file, info, scan(info.filename), elements, name, what)
     except OSError as error:
         raise FormError(f"cannot read the file: {error}", file=name) from error
@@ -210,17 +210,22 @@ def _scan_member(file: BinaryIO, info: zipfile.ZipInfo, scan: PartScan | None,
             if not _looks_like_xml(chunk):
                 continue  # not XML: only its size is checked (every chunk is inflated)
             parser = _parser(scan, elements)
-        try:
-            parser.Parse(chunk, False)
-        except expat.ExpatError as error:
-            raise _damaged(name, what, f"the part {info.filename!r} is not well-formed XML: "
-                           f"{error}") from error
+        _feed(parser, chunk, info, name, what)
     if parser is not None:
-        try:
-            parser.Parse(b"", True)
-        except expat.ExpatError as error:
-            raise _damaged(name, what, f"the part {info.filename!r} is not well-formed XML: "
-                           f"{error}") from error
+        _feed(parser, b"", info, name, what)
+
+
+def _feed(parser: expat.XMLParserType, chunk: bytes, info: zipfile.ZipInfo, name: str,
+          what: str) -> None:
+    """Parse the next chunk of a part (the last when it is empty)."""
+    try:
+        parser.Parse(chunk, not chunk)
+    except FormError:  # a limit, from the part's scan
+        raise
+    # ValueError, LookupError: an encoding expat cannot read (multi-byte) or that has no codec
+    except (expat.ExpatError, ValueError, LookupError) as error:
+        raise _damaged(name, what, f"the part {info.filename!r} is not well-formed XML: "
+                       f"{error}") from error
 
 
 def _parser(scan: PartScan | None, elements: _Counter) -> expat.XMLParserType:

@@ -65,10 +65,11 @@ def over_limit(limits: InputLimits, setting: str, actual: str, where: SourceRef)
 
 def check_count(count: int, setting: str, what: str, limits: InputLimits,
                 where: SourceRef) -> None:
-    """Refuse ``count`` over the setting: ``what`` is the phrase with the count,
-    ``a sheet reaching row {:,}``."""
+    """Refuse ``count`` over the setting: ``what`` is the phrase with ``{:,}`` where the count
+    goes, ``a sheet reaching row {:,}`` (replaced, not formatted: ``what`` may quote the file's
+    own text)."""
     if count > limit_of(limits, setting):
-        raise over_limit(limits, setting, what.format(count), where)
+        raise over_limit(limits, setting, what.replace("{:,}", f"{count:,}"), where)
 
 
 def check_text(text: str, limits: InputLimits, where: SourceRef, what: str = "a cell") -> str:

@@ -23,13 +23,14 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections import Counter
 from typing import Final
 
-from indicator_rules.forms._limits import check_count
+from indicator_rules.forms._limits import check_count, limit_of
 from indicator_rules.limits import InputLimits
 from indicator_rules.source import SourceRef
 
-__all__ = ["WORKBOOK_PARTS", "WorkbookScan"]
+__all__ = ["WorkbookScan"]
 
 _MAIN: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
 _RELATIONSHIPS: Final = "http://schemas.openxmlformats.org/package/2006/relationships "
@@ -37,8 +38,6 @@ _RELATIONSHIP_ID: Final = "http://schemas.openxmlformats.org/officeDocument/2006
 _ROW, _CELL, _MERGE, _FORMULA, _SHEET = (_MAIN + name for name in
                                          ("row", "c", "mergeCell", "f", "sheet"))
 _RELATIONSHIP: Final = _RELATIONSHIPS + "Relationship"
-#: Where every tool puts the workbook and its relationships: scanned first, for sheet titles.
-WORKBOOK_PARTS: Final = ("xl/_rels/workbook.xml.rels", "xl/workbook.xml")
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,9})\$?([0-9]{1,12})")
 
 
@@ -60,42 +59,72 @@ def _column(letters: str) -> int:
 
 
 class WorkbookScan:
-    """The checks of every worksheet part of one workbook; :meth:`part` gives a member's scan."""
+    """The checks of every part of one workbook: :meth:`part` gives a member's scan, to pass
+    to :func:`~indicator_rules.forms._archive.check_archive` with :meth:`order`; after it,
+    :meth:`check_loads`."""
 
     def __init__(self, limits: InputLimits, file: str) -> None:
         self.limits = limits
         self.file = file
         self.has_formulas = False
-        self._sheet_ids: dict[str, str] = {}  # relationship id → sheet title
-        self._targets: dict[str, str] = {}  # relationship id → part name
+        self._parts: list[_SheetPart] = []
+        self._relationships: dict[tuple[str, str], str] = {}  # (source, id) → target part
+        self._references: list[tuple[str, str]] = []  # (part, relationship id) of each r:id
+        self._titles: dict[tuple[str, str], str] = {}  # (workbook part, id) → sheet title
+
+    @staticmethod
+    def order(member: str) -> int:
+        """Relationships first (what a ``<sheet>`` names is found through them), then the
+        workbook part (the sheets' titles, for the messages), then the rest."""
+        return 0 if member.endswith(".rels") else 1 if member.endswith("workbook.xml") else 2
 
     def part(self, member: str) -> _SheetPart:
         """The scan of the member ``member``."""
-        return _SheetPart(self, member)
+        scan = _SheetPart(self, member)
+        self._parts.append(scan)
+        return scan
 
     def title(self, member: str) -> str:
         """The sheet title of a worksheet part, or the part's name."""
-        for relationship, target in self._targets.items():
-            if target == member and relationship in self._sheet_ids:
-                return self._sheet_ids[relationship]
+        for reference, title in self._titles.items():
+            if self._relationships.get(reference) == member:
+                return title
         return member
 
-    def note_sheet(self, attributes: dict[str, str]) -> None:
-        """A ``<sheet>`` of the workbook part: its title and relationship."""
+    def note_sheet(self, member: str, attributes: dict[str, str]) -> None:
+        """A ``<sheet>`` of the workbook part ``member``: its title and relationship."""
         relationship = attributes.get(_RELATIONSHIP_ID)
         if relationship is not None:
-            self._sheet_ids.setdefault(relationship, attributes.get("name", ""))
+            self._titles.setdefault((member, relationship), attributes.get("name", ""))
 
     def note_relationship(self, member: str, attributes: dict[str, str]) -> None:
-        """A ``<Relationship>`` of the relationships part ``member`` (of the workbook)."""
-        if member != WORKBOOK_PARTS[0]:
+        """A ``<Relationship>`` of the relationships part ``member`` (``x/_rels/y.xml.rels``
+        holds those of ``x/y.xml``): its id and the part it names, if inside the file."""
+        if attributes.get("TargetMode") == "External":
             return
+        folder, _, name = member.rpartition("_rels/")
+        source = folder + name.removesuffix(".rels")
         target = attributes.get("Target", "")
-        if target.startswith("/"):
-            path = target.lstrip("/")
-        else:
-            path = posixpath.normpath(posixpath.join("xl", target))
-        self._targets.setdefault(attributes.get("Id", ""), path)
+        path = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+        self._relationships.setdefault((source, attributes.get("Id", "")), path)
+
+    def note_reference(self, member: str, relationship: str) -> None:
+        """An ``r:id`` in the part ``member``: openpyxl loads what it names, once for each."""
+        self._references.append((member, relationship))
+
+    def check_loads(self) -> None:
+        """Refuse a workbook whose parts, counted once for every reference that makes openpyxl
+        load them (a sheet part named by 3,000 ``<sheet>`` s is parsed 3,000 times), have more
+        elements together than ``max_xml_elements``."""
+        loads = Counter(self._relationships.get(reference) for reference in self._references)
+        total = sum(part.elements * max(1, loads[part.member]) for part in self._parts)
+        if total > limit_of(self.limits, "max_xml_elements"):
+            member, times = max(((part.member, loads[part.member]) for part in self._parts),
+                                key=lambda loaded: loaded[1])
+            check_count(total, "max_xml_elements", "XML parts of {:,} elements as openpyxl "
+                        f"loads them (the part {member!r} {times:,} times)", self.limits,
+                        SourceRef(file=self.file))
 
 
 class _SheetPart:
@@ -108,11 +137,16 @@ class _SheetPart:
         self.max_rows, self.max_columns = limits.max_sheet_rows, limits.max_sheet_columns
         self.max_cells = limits.max_sheet_cells
         self.member = member
-        self.rows = self.cells = self.merged = 0
+        self.rows = self.cells = self.merged = self.elements = 0
         self.row = self.column = 0
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         """Check an element of the part."""
+        self.elements += 1
+        if attributes:
+            relationship = attributes.get(_RELATIONSHIP_ID)
+            if relationship is not None:
+                self.workbook.note_reference(self.member, relationship)
         if name == _CELL:
             self._cell(attributes.get("r"))
         elif name == _ROW:
@@ -122,7 +156,7 @@ class _SheetPart:
         elif name == _MERGE:
             self._merge(attributes.get("ref", ""))
         elif name == _SHEET:
-            self.workbook.note_sheet(attributes)
+            self.workbook.note_sheet(self.member, attributes)
         elif name == _RELATIONSHIP:
             self.workbook.note_relationship(self.member, attributes)
 
@@ -161,7 +195,6 @@ class _SheetPart:
                 and max(left, right) <= self.max_columns:
             return
         where = self._where(min(top, bottom), min(left, right))
-        # the reference is two A1 references (checked above): no braces for str.format
         self._check(self.merged, "max_merged_cells",
                     f"merged ranges covering {{:,}} cells (the last {reference})", where)
         self._check(max(top, bottom), "max_sheet_rows",

@@ -149,7 +149,7 @@ class _TableWalk:
         lines: list[str] = []
         for block in anchor.tc.iterchildren(f"{_W}p", f"{_W}tbl"):
             if block.tag == f"{_W}p":
-                lines.append(_paragraph_text(block, where))
+                lines.append(_paragraph_text(block))
                 continue
             inner = f"{name} 第{anchor.row}行 第{anchor.column}列 内的表"
             by_row: dict[int, list[str]] = {}
@@ -185,19 +185,14 @@ class _TableWalk:
         return int(value)
 
 
-def _paragraph_text(paragraph: BaseOxmlElement, where: SourceRef) -> str:
-    """The text of a ``<w:p>``, as python-docx's ``CT_P.text`` gives it, without compiling an
-    XPath for every run; a value python-docx cannot read (``<w:br w:type="?"/>``) is a
-    :class:`FormError` at ``where``."""
+def _paragraph_text(paragraph: BaseOxmlElement) -> str:
+    """The text of a ``<w:p>``, as python-docx's ``CT_P.text`` gives it (each run's text
+    elements, each as its ``str``), without compiling an XPath for every run."""
     pieces: list[str] = []
-    try:
-        for child in paragraph.iterchildren(f"{_W}r", f"{_W}hyperlink"):
-            runs = child.iterchildren(f"{_W}r") if child.tag == f"{_W}hyperlink" else (child,)
-            for run in runs:
-                pieces += (str(element) for element in run.iterchildren(*_RUN_TEXT))
-    except ValueError as error:
-        raise FormError(f"cannot read the text: {error}", file=where.file or "",
-                        sheet=where.sheet, row=where.row, column=where.column) from error
+    for child in paragraph.iterchildren(f"{_W}r", f"{_W}hyperlink"):
+        runs = child.iterchildren(f"{_W}r") if child.tag == f"{_W}hyperlink" else (child,)
+        for run in runs:
+            pieces += (str(element) for element in run.iterchildren(*_RUN_TEXT))
     return "".join(pieces)
 
 
@@ -233,7 +228,7 @@ def read_docx(path: str | Path, *, limits: InputLimits = DEFAULT_LIMITS) -> Docu
         if block.tag == f"{_W}p":
             paragraphs += 1
             where = SourceRef(file=name, sheet="正文", row=paragraphs)
-            text = check_text(clean_text(_paragraph_text(block, where)), limits, where,
+            text = check_text(clean_text(_paragraph_text(block)), limits, where,
                               "a paragraph")
             if text:
                 parts.append(TextLine(text=text, source=where))

@@ -109,12 +109,12 @@ def parse_markdown(text: str, *, file: str = "<string>",
                 continue
             table_row += 1
             for column, raw in enumerate(_split_row(stripped), start=1):
-                cell_text = check_text(_cell_text(raw), limits,
-                                       SourceRef(file=file, row=number, column=column))
+                place = SourceRef(file=file, row=number, column=column)
+                cell_text = check_text(_cell_text(raw), limits, place)
                 if cell_text:
                     filled += 1
                     check_count(filled, "max_sheet_cells", "a file of {:,} non-empty cells",
-                                limits, where)
+                                limits, place)
                     table.append(Cell(text=cell_text, row=table_row, column=column,
                                       source=SourceRef(row=number)))
             continue

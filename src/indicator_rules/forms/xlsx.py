@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from indicator_rules.forms._archive import check_archive
 from indicator_rules.forms._limits import check_text
-from indicator_rules.forms._sheets import WORKBOOK_PARTS, WorkbookScan
+from indicator_rules.forms._sheets import WorkbookScan
 from indicator_rules.forms.grid import Cell, Document, Grid, clean_text
 from indicator_rules.forms.office import load_office_file
 from indicator_rules.limits import DEFAULT_LIMITS, InputLimits
@@ -91,7 +91,8 @@ def read_xlsx(path: str | Path, *, limits: InputLimits = DEFAULT_LIMITS) -> Docu
     name = str(path)
     what = "an Excel workbook (.xlsx)"
     scan = WorkbookScan(limits, name)
-    check_archive(path, limits, what=what, scan=scan.part, first=WORKBOOK_PARTS)
+    check_archive(path, limits, what=what, scan=scan.part, order=scan.order)
+    scan.check_loads()
     shown = load_office_file(lambda: openpyxl.load_workbook(path, data_only=True), path, what,
                              (InvalidFileException,))
     formulas = load_office_file(lambda: openpyxl.load_workbook(path, data_only=False), path,
