@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -53,21 +54,28 @@ def base_docx() -> bytes:
 def replace_member(base: bytes, target: Path, name: str, content: bytes | Iterable[bytes]) -> Path:
     """Write ``base`` (a zip) to ``target`` with member ``name`` replaced by ``content`` (bytes,
     or chunks written as they come so that a large part is never whole in memory)."""
+    return replace_members(base, target, {name: content})
+
+
+def replace_members(base: bytes, target: Path, contents: dict[str, bytes | Iterable[bytes]]
+                    ) -> Path:
+    """Write ``base`` (a zip) to ``target`` with each member named in ``contents`` replaced."""
     with zipfile.ZipFile(io.BytesIO(base)) as source, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for info in source.infolist():
-            if info.filename != name:
+            if info.filename not in contents:
                 archive.writestr(info.filename, source.read(info))
-        with archive.open(name, "w", force_zip64=True) as member:
-            for chunk in [content] if isinstance(content, bytes) else content:
-                member.write(chunk)
+        for name, content in contents.items():
+            with archive.open(name, "w", force_zip64=True) as member:
+                for chunk in [content] if isinstance(content, bytes) else content:
+                    member.write(chunk)
     return target
 
 
-def sheet_xml(sheet_data: str | Iterable[str], *, dimension: str = "", merges: Iterable[str] = ()
-              ) -> Iterable[bytes]:
+def sheet_xml(sheet_data: str | Iterable[str], *, dimension: str = "", merges: Iterable[str] = (),
+              after: str = "") -> Iterable[bytes]:
     """A worksheet part: ``sheet_data`` (the rows, as text or chunks), an optional
-    ``<dimension>`` and merged ranges (``A1:B2``)."""
+    ``<dimension>``, merged ranges (``A1:B2``) and what comes ``after`` them (hyperlinks)."""
     yield f'<worksheet xmlns="{SHEET_NS}">'.encode()
     if dimension:
         yield f'<dimension ref="{dimension}"/>'.encode()
@@ -80,6 +88,7 @@ def sheet_xml(sheet_data: str | Iterable[str], *, dimension: str = "", merges: I
         yield f'<mergeCells count="{len(ranges)}">'.encode()
         yield "".join(f'<mergeCell ref="{ref}"/>' for ref in ranges).encode()
         yield b"</mergeCells>"
+    yield after.encode()
     yield b"</worksheet>"
 
 
@@ -89,10 +98,24 @@ def text_cell(reference: str, text: str) -> str:
 
 
 def xlsx_with_sheet(target: Path, sheet_data: str | Iterable[str], *, dimension: str = "",
-                    merges: Iterable[str] = ()) -> Path:
+                    merges: Iterable[str] = (), after: str = "") -> Path:
     """A workbook whose only sheet holds ``sheet_data`` (see :func:`sheet_xml`)."""
     return replace_member(base_xlsx(), target, SHEET,
-                          sheet_xml(sheet_data, dimension=dimension, merges=merges))
+                          sheet_xml(sheet_data, dimension=dimension, merges=merges, after=after))
+
+
+def xlsx_with_sheet_named(target: Path, times: int, sheet_data: str) -> Path:
+    """A workbook that names its one sheet part ``times`` times, as sheets ``S1``, ``S2`` …"""
+    with zipfile.ZipFile(io.BytesIO(base_xlsx())) as source:
+        workbook = source.read("xl/workbook.xml").decode()
+    sheet = re.search(r"<sheet [^>]*/>", workbook)
+    assert sheet is not None
+    sheets = "".join(re.sub(r'name="[^"]*" sheetId="[^"]*"', f'name="S{number}" '
+                            f'sheetId="{number}"', sheet.group())
+                     for number in range(1, times + 1))
+    workbook = workbook[:sheet.start()] + sheets + workbook[sheet.end():]
+    return replace_members(base_xlsx(), target, {"xl/workbook.xml": workbook.encode(),
+                                                 SHEET: b"".join(sheet_xml(sheet_data))})
 
 
 def many_rows(count: int) -> Iterable[str]:

@@ -38,6 +38,7 @@ from tests.forms.hostile import (
     word_table,
     write_raw_zip,
     xlsx_with_sheet,
+    xlsx_with_sheet_named,
 )
 
 _PEAK_MB = 400
@@ -63,6 +64,25 @@ def _whole_sheet_merge(folder: Path) -> Path:
 def _many_merges(folder: Path) -> Path:  # 2,000 merges of 1,000 cells each: 2 million
     merges = [f"A{row}:ALL{row}" for row in range(2, 2002)]
     return xlsx_with_sheet(folder / "many-merges.xlsx", _TITLE_ROW, merges=merges)
+
+
+def _hyperlink_range(folder: Path) -> Path:  # openpyxl makes a cell for each of its positions
+    return xlsx_with_sheet(folder / "hyperlink.xlsx", _TITLE_ROW, after='<hyperlinks><hyperlink '
+                           'ref="A1:XFD1048576" location="Sheet!A1"/></hyperlinks>')
+
+
+def _many_ranges(folder: Path) -> Path:  # 12,000 merged ranges of 2 cells
+    return xlsx_with_sheet(folder / "ranges.xlsx", _TITLE_ROW,
+                           merges=[f"A{row}:B{row}" for row in range(2, 12_002)])
+
+
+def _many_sheets(folder: Path) -> Path:  # one sheet part named by 3,000 sheets
+    return xlsx_with_sheet_named(folder / "sheets.xlsx", 3_000, _TITLE_ROW)
+
+
+def _sheet_loaded_often(folder: Path) -> Path:  # 900 sheets × a part of 1,300 elements
+    cells = "".join(f'<row r="{row}"><c r="A{row}"><v>{row}</v></c></row>' for row in range(2, 435))
+    return xlsx_with_sheet_named(folder / "loaded.xlsx", 900, _TITLE_ROW + cells)
 
 
 def _million_rows(folder: Path) -> Path:
@@ -196,6 +216,14 @@ CASES = {
                               "InputLimits.max_merged_cells", "Sheet", 1, 1),
     "many-merges": Case(_many_merges, "merged ranges covering 1,000,998 cells (the last "
                         "A1003:ALL1003)", "Sheet", 1003, 1),
+    "hyperlink-range": Case(_hyperlink_range, "a sheet of 17,179,869,185 cells with its hyperlinks "
+                            "(the last A1:XFD1048576) (at most 500,000; the limit is "
+                            "InputLimits.max_sheet_cells", "Sheet", 1, 1),
+    "many-ranges": Case(_many_ranges, "a workbook of 10,001 merged ranges and hyperlinks or more "
+                        "(at most 10,000, a fixed limit of the form readers)"),
+    "many-sheets": Case(_many_sheets, "a workbook of 1,001 sheets or more (at most 1,000"),
+    "sheet-loaded-often": Case(_sheet_loaded_often, "elements as openpyxl loads them (the part "
+                               "'xl/worksheets/sheet1.xml' 900 times)"),
     "million-rows": Case(_million_rows, "a sheet of 20,001 rows (at most 20,000; the limit is "
                          "InputLimits.max_sheet_rows", "Sheet", 20_001),
     "grid-span": Case(_grid_span, "a row reaching grid column 100,000,000 (w:gridBefore, "

@@ -90,16 +90,19 @@ def _read_checked(data: bytes, suffix: str) -> None:
         path = Path(folder) / f"mutant{suffix}"
         path.write_bytes(data)
         start = time.perf_counter()
+        outcome: list[Declaration] | FormError
         try:
-            declarations = read_forms(path)
+            outcome = read_forms(path)
         except FormError as error:
-            assert error.file == str(path)
-            assert not isinstance(error.__cause__, MemoryError | RecursionError), error
-            event(f"{suffix} refused: {_kind(error.message)}")
-        else:
-            assert all(isinstance(declaration, Declaration) for declaration in declarations)
-            event(f"{suffix} read: {len(declarations)} declaration(s)")
+            outcome = error
         assert time.perf_counter() - start < _SECONDS
+    if isinstance(outcome, FormError):
+        assert outcome.file == str(path)
+        assert not isinstance(outcome.__cause__, MemoryError | RecursionError), outcome
+        event(f"{suffix} refused: {_kind(outcome.message)}")
+    else:
+        assert all(isinstance(declaration, Declaration) for declaration in outcome)
+        event(f"{suffix} read: {len(outcome)} declaration(s)")
 
 
 def _kind(message: str) -> str:

@@ -41,8 +41,13 @@ __all__ = [
 #: setting of that name is missing, each with the default it would have.
 #: ``max_archive_members``: members of one Office (zip) file (real ones have a few dozen; each
 #: costs memory before anything else can be checked); ``max_xml_elements``: XML elements in all
-#: the parts of one Office file together (a part's elements are the loader's objects).
-PENDING_LIMITS: Final = {"max_archive_members": 10_000, "max_xml_elements": 1_000_000}
+#: the parts of one Office file together (a part's elements are the loader's objects), each
+#: part counted as often as its loader loads it; ``max_sheets``: worksheets of one workbook
+#: (each costs its loader and the form reader milliseconds, however small); ``max_ranges``:
+#: merged ranges and hyperlinks of one workbook (openpyxl spends a third of a millisecond on
+#: each merged range, and looks through them all for a hyperlink on a merged cell).
+PENDING_LIMITS: Final = {"max_archive_members": 10_000, "max_xml_elements": 1_000_000,
+                         "max_sheets": 1_000, "max_ranges": 10_000}
 
 
 def limit_of(limits: InputLimits, setting: str) -> int:

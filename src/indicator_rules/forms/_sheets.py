@@ -35,10 +35,20 @@ __all__ = ["WorkbookScan"]
 _MAIN: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
 _RELATIONSHIPS: Final = "http://schemas.openxmlformats.org/package/2006/relationships "
 _RELATIONSHIP_ID: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
-_ROW, _CELL, _MERGE, _FORMULA, _SHEET = (_MAIN + name for name in
-                                         ("row", "c", "mergeCell", "f", "sheet"))
+_ROW, _CELL, _MERGE, _HYPERLINK, _FORMULA, _SHEET = (
+    _MAIN + name for name in ("row", "c", "mergeCell", "hyperlink", "f", "sheet"))
 _RELATIONSHIP: Final = _RELATIONSHIPS + "Relationship"
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,9})\$?([0-9]{1,12})")
+
+
+def _range(reference: str) -> tuple[int, int, int, int] | None:
+    """``A1:C2`` (or ``B7``) → (top, left, bottom, right); None if it is no range."""
+    first, _, last = reference.partition(":")
+    start, end = _reference(first), _reference(last or first)
+    if start is None or end is None:
+        return None
+    return min(start[0], end[0]), min(start[1], end[1]), max(start[0], end[0]), \
+        max(start[1], end[1])
 
 
 def _reference(text: str) -> tuple[int, int] | None:
@@ -71,6 +81,7 @@ class WorkbookScan:
         self._relationships: dict[tuple[str, str], str] = {}  # (source, id) → target part
         self._references: list[tuple[str, str]] = []  # (part, relationship id) of each r:id
         self._titles: dict[tuple[str, str], str] = {}  # (workbook part, id) → sheet title
+        self._sheets = self._ranges = 0
 
     @staticmethod
     def order(member: str) -> int:
@@ -93,6 +104,9 @@ class WorkbookScan:
 
     def note_sheet(self, member: str, attributes: dict[str, str]) -> None:
         """A ``<sheet>`` of the workbook part ``member``: its title and relationship."""
+        self._sheets += 1
+        check_count(self._sheets, "max_sheets", "a workbook of {:,} sheets or more", self.limits,
+                    SourceRef(file=self.file))
         relationship = attributes.get(_RELATIONSHIP_ID)
         if relationship is not None:
             self._titles.setdefault((member, relationship), attributes.get("name", ""))
@@ -109,15 +123,23 @@ class WorkbookScan:
             posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
         self._relationships.setdefault((source, attributes.get("Id", "")), path)
 
+    def note_range(self) -> None:
+        """A merged range or a hyperlink: openpyxl makes objects for each (and looks through
+        the merged ranges for each hyperlink on a merged cell)."""
+        self._ranges += 1
+        check_count(self._ranges, "max_ranges", "a workbook of {:,} merged ranges and "
+                    "hyperlinks or more", self.limits, SourceRef(file=self.file))
+
     def note_reference(self, member: str, relationship: str) -> None:
         """An ``r:id`` in the part ``member``: openpyxl loads what it names, once for each."""
         self._references.append((member, relationship))
 
     def check_loads(self) -> None:
-        """Refuse a workbook whose parts, counted once for every reference that makes openpyxl
-        load them (a sheet part named by 3,000 ``<sheet>`` s is parsed 3,000 times), have more
-        elements together than ``max_xml_elements``."""
+        """Refuse a workbook whose parts, counted once for every reference (``r:id``) or
+        relationship that makes openpyxl load them (a sheet part named by 3,000 ``<sheet>`` s
+        is parsed 3,000 times), have more elements together than ``max_xml_elements``."""
         loads = Counter(self._relationships.get(reference) for reference in self._references)
+        loads |= Counter(self._relationships.values())  # the larger of the two counts
         total = sum(part.elements * max(1, loads[part.member]) for part in self._parts)
         if total > limit_of(self.limits, "max_xml_elements"):
             member, times = max(((part.member, loads[part.member]) for part in self._parts),
@@ -155,6 +177,8 @@ class _SheetPart:
             self.workbook.has_formulas = True
         elif name == _MERGE:
             self._merge(attributes.get("ref", ""))
+        elif name == _HYPERLINK:
+            self._hyperlink(attributes.get("ref", ""))
         elif name == _SHEET:
             self.workbook.note_sheet(self.member, attributes)
         elif name == _RELATIONSHIP:
@@ -185,22 +209,39 @@ class _SheetPart:
             self._check(self.column, "max_sheet_columns", "a sheet reaching column {:,}", where)
 
     def _merge(self, reference: str) -> None:
-        first, _, last = reference.partition(":")
-        start, end = _reference(first), _reference(last)
-        if start is None or end is None:
+        self.workbook.note_range()
+        bounds = _range(reference)
+        if bounds is None:
             return  # not a range: openpyxl refuses it when it loads the sheet
-        (top, left), (bottom, right) = start, end
-        self.merged += (abs(bottom - top) + 1) * (abs(right - left) + 1) - 1
-        if self.merged <= self.limits.max_merged_cells and max(top, bottom) <= self.max_rows \
-                and max(left, right) <= self.max_columns:
+        top, left, bottom, right = bounds
+        self.merged += (bottom - top + 1) * (right - left + 1) - 1
+        if self.merged <= self.limits.max_merged_cells and bottom <= self.max_rows \
+                and right <= self.max_columns:
             return
-        where = self._where(min(top, bottom), min(left, right))
+        where = self._where(top, left)
         self._check(self.merged, "max_merged_cells",
                     f"merged ranges covering {{:,}} cells (the last {reference})", where)
-        self._check(max(top, bottom), "max_sheet_rows",
-                    f"a merged range ({reference}) reaching row {{:,}}", where)
-        self._check(max(left, right), "max_sheet_columns",
-                    f"a merged range ({reference}) reaching column {{:,}}", where)
+        self._check_extent(f"a merged range ({reference})", bottom, right, where)
+
+    def _hyperlink(self, reference: str) -> None:
+        """A hyperlink: openpyxl makes a cell for every position of its range."""
+        self.workbook.note_range()
+        bounds = _range(reference)
+        if bounds is None:
+            return
+        top, left, bottom, right = bounds
+        self.cells += (bottom - top + 1) * (right - left + 1)
+        if self.cells <= self.max_cells and bottom <= self.max_rows \
+                and right <= self.max_columns:
+            return
+        where = self._where(top, left)
+        self._check(self.cells, "max_sheet_cells",
+                    f"a sheet of {{:,}} cells with its hyperlinks (the last {reference})", where)
+        self._check_extent(f"a hyperlink ({reference})", bottom, right, where)
+
+    def _check_extent(self, what: str, bottom: int, right: int, where: SourceRef) -> None:
+        self._check(bottom, "max_sheet_rows", what + " reaching row {:,}", where)
+        self._check(right, "max_sheet_columns", what + " reaching column {:,}", where)
 
     def _where(self, row: int, column: int | None = None) -> SourceRef:
         return SourceRef(file=self.workbook.file, sheet=self.workbook.title(self.member),
