@@ -77,16 +77,25 @@ def check_archive(path: str | Path, limits: InputLimits, *, what: str,
     try:
         with open(path, "rb") as file:
             _check_directory(file, limits, name, what)
-            with zipfile.ZipFile(file) as archive:
-                members = archive.infolist()
-                _check_members(members, limits, name, what)
-                elements = _Counter(limits, name)
-                for info in sorted(members, key=lambda info: order(info.filename)):
-                    _scan_member(file, info, scan(info.filename), elements, name, what)
+            members = _members(file, name, what)
+            _check_members(members, limits, name, what)
+            elements = _Counter(limits, name)
+            for info in sorted(members, key=lambda info: order(info.filename)):
+                _scan_member(file, info, scan(info.filename), elements, name, what)
     except OSError as error:
         raise FormError(f"cannot read the file: {error}", file=name) from error
     except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as error:
         raise _damaged(name, what, str(error)) from error
+
+
+def _members(file: BinaryIO, name: str, what: str) -> list[zipfile.ZipInfo]:
+    """The members, as :mod:`zipfile` reads the central directory (its size checked)."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return archive.infolist()
+    except Exception as error:  # zipfile's own failure on a damaged directory (a name that is
+        # no UTF-8, a negative offset …): as load_office_file says of the loaders' failures
+        raise _damaged(name, what, f"{type(error).__name__}: {error}") from error
 
 
 def _damaged(file: str, what: str, detail: str) -> FormError:
@@ -160,8 +169,9 @@ class _Counter:
 def _inflated(file: BinaryIO, info: zipfile.ZipInfo, name: str, what: str) -> Iterator[bytes]:
     """The member's content, a chunk at a time, refused as soon as it inflates to more than its
     header declares, and at its end when it inflated to less."""
-    file.seek(info.header_offset)
-    header = file.read(_LOCAL_HEADER.size)
+    if info.header_offset >= 0:  # zipfile subtracts what it takes for data before the archive
+        file.seek(info.header_offset)
+    header = file.read(_LOCAL_HEADER.size) if info.header_offset >= 0 else b""
     if len(header) < _LOCAL_HEADER.size or not header.startswith(b"PK\x03\x04"):
         raise _damaged(name, what, f"the member {info.filename!r} has no local header")
     name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
