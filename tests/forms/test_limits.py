@@ -23,6 +23,9 @@ from indicator_rules.forms import (
 )
 from tests.forms.helpers import SAMPLE_MD, bare, expected
 from tests.forms.hostile import (
+    DOCUMENT,
+    WORD_NS,
+    base_docx,
     base_xlsx,
     docx_with_body,
     replace_member,
@@ -217,3 +220,16 @@ def test_an_archive_member_office_files_do_not_have_is_damage(tmp_path: Path, ch
         read_document(path)
     assert caught.value.message.startswith("cannot read the file as an Excel workbook (.xlsx): "
                                            + message)
+
+
+@pytest.mark.parametrize(("document", "message"), [
+    (f'<w:fldChar xmlns:w="{WORD_NS}"/>', "the reader failed with AttributeError"),
+    (f'<w:document xmlns:w="{WORD_NS}"/>', "its document has no body (w:body)"),
+])
+def test_a_word_document_part_without_a_body_is_an_error(tmp_path: Path, document: str,
+                                                         message: str):
+    path = replace_member(base_docx(), tmp_path / "nobody.docx", DOCUMENT, document.encode())
+    with pytest.raises(FormError) as caught:
+        read_document(path)
+    assert caught.value.message.startswith("cannot read the file as a Word document (.docx): ")
+    assert message in caught.value.message

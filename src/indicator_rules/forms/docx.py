@@ -213,9 +213,12 @@ def read_docx(path: str | Path, *, limits: InputLimits = DEFAULT_LIMITS) -> Docu
     name = str(path)
     what = "a Word document (.docx)"
     check_archive(path, limits, what=what)
-    document = load_office_file(lambda: docx.Document(name), path, what,
-                                (PackageNotFoundError, PythonDocxError))
-    body = document.element.body
+    # the body is python-docx's too: a main part that is no <w:document> fails here
+    body = load_office_file(lambda: docx.Document(name).element.body, path, what,
+                            (PackageNotFoundError, PythonDocxError))
+    if body is None:
+        raise FormError(f"cannot read the file as {what}: its document has no body (w:body)",
+                        file=name)
     _unwrap(body)
     walk = _TableWalk(name, limits)
     # the body is one sheet: its paragraphs and tables are its rows
