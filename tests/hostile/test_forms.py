@@ -220,7 +220,7 @@ CASES = {
                             "(the last A1:XFD1048576) (at most 500,000; the limit is "
                             "InputLimits.max_sheet_cells", "Sheet", 1, 1),
     "many-ranges": Case(_many_ranges, "a workbook of 10,001 merged ranges and hyperlinks or more "
-                        "(at most 10,000, a fixed limit of the form readers)"),
+                        "(at most 10,000"),
     "many-sheets": Case(_many_sheets, "a workbook of 1,001 sheets or more (at most 1,000"),
     "sheet-loaded-often": Case(_sheet_loaded_often, "elements as openpyxl loads them (the part "
                                "'xl/worksheets/sheet1.xml' 900 times)"),
@@ -236,8 +236,7 @@ CASES = {
                        "InputLimits.max_sheet_rows", "表1", 20_001),
     "paragraphs": Case(_paragraphs, "a body of 30,000 paragraphs and tables (at most 20,000",
                        "正文"),
-    "elements": Case(_elements, "XML parts of 1,000,001 elements or more (at most 1,000,000, "
-                     "a fixed limit of the form readers)"),
+    "elements": Case(_elements, "XML parts of 1,000,001 elements or more (at most 1,000,000"),
     "docx-bomb": Case(_docx_bomb, "bytes (at most 268,435,456; the limit is "
                       "InputLimits.max_archive_bytes"),
     "xlsx-bomb": Case(_xlsx_bomb, "bytes (at most 268,435,456; the limit is "
