@@ -11,6 +11,7 @@ from indicator_rules import FormError, IndicatorRulesError, load_declarations, r
 from indicator_rules.cli import main
 from indicator_rules.forms import is_form_file, read_document
 from tests.forms.helpers import expected
+from tests.forms.hostile import base_xlsx
 from tests.forms.layout import layouts, write_docx, write_xlsx
 
 
@@ -106,9 +107,9 @@ def test_an_unexpected_loader_failure_names_it_and_is_chained(tmp_path: Path, mo
     def fail(*_args: object, **_kwargs: object) -> None:
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", fail)
     path = tmp_path / "odd.xlsx"
-    path.write_bytes(b"")
+    path.write_bytes(base_xlsx())  # a good workbook: the checks before the load pass
+    monkeypatch.setattr(openpyxl, "load_workbook", fail)
     with pytest.raises(FormError) as caught:
         read_document(path)
     assert str(caught.value) == (

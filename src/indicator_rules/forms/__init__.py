@@ -21,6 +21,7 @@ from indicator_rules.forms.grid import Cell, Document, Grid, Part, TextLine, cle
 from indicator_rules.forms.markdown import parse_markdown, read_markdown
 from indicator_rules.forms.reader import FormReader
 from indicator_rules.forms.xlsx import read_xlsx
+from indicator_rules.limits import DEFAULT_LIMITS, InputLimits
 from indicator_rules.model import Declaration
 
 __all__ = [
@@ -43,7 +44,7 @@ __all__ = [
     "read_xlsx",
 ]
 
-_READERS: Final[dict[str, Callable[[str | Path], Document]]] = {
+_READERS: Final[dict[str, Callable[..., Document]]] = {  # each: (path, *, limits) -> Document
     ".md": read_markdown,
     ".markdown": read_markdown,
     ".txt": read_markdown,  # text converted from PDF: pipe tables and lines around them
@@ -66,11 +67,12 @@ def is_form_file(path: str | Path) -> bool:
     return suffix in _READERS or suffix in _OLD_FORMATS
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, *, limits: InputLimits = DEFAULT_LIMITS) -> Document:
     """Read a form file into a :class:`Document`; the reader follows the suffix.
 
-    Raises :class:`FormError` naming the file when it cannot be read or its type is not one of
-    :data:`FORM_SUFFIXES`.
+    Raises :class:`FormError` naming the file when it cannot be read, its type is not one of
+    :data:`FORM_SUFFIXES`, or it is over ``limits`` (checked before the reader allocates for
+    it; see ``docs/forms.md``).
     """
     suffix = Path(path).suffix.lower()
     if suffix in _OLD_FORMATS:
@@ -80,12 +82,13 @@ def read_document(path: str | Path) -> Document:
     if reader is None:
         raise FormError(f"unknown form file type {suffix or '(none)'!r}; expected one of "
                         + ", ".join(FORM_SUFFIXES), file=str(path))
-    return reader(path)
+    return reader(path, limits=limits)
 
 
-def read_forms(path: str | Path) -> list[Declaration]:
+def read_forms(path: str | Path, *, limits: InputLimits = DEFAULT_LIMITS) -> list[Declaration]:
     """The declarations of every form in a file (see :class:`FormReader`).
 
-    Raises :class:`FormError` naming the file when it cannot be read or holds no form.
+    Raises :class:`FormError` naming the file when it cannot be read, holds no form or is over
+    ``limits``.
     """
-    return FormReader().read(read_document(path))
+    return FormReader().read(read_document(path, limits=limits))

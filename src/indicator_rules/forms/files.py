@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from indicator_rules.errors import FormError
+from indicator_rules.forms._limits import read_limited
+from indicator_rules.limits import DEFAULT_LIMITS, InputLimits
 
 __all__ = ["read_text"]
 
@@ -12,14 +14,11 @@ __all__ = ["read_text"]
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | Path, limits: InputLimits = DEFAULT_LIMITS) -> str:
     """The text of the file; raises :class:`FormError` naming the file when it cannot be read
-    or decoded."""
+    or decoded, or has more than ``max_file_bytes`` (checked before reading it)."""
     name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise FormError(f"cannot read the file: {error}", file=name) from error
+    data = read_limited(path, limits)
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)

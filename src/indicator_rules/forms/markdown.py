@@ -8,6 +8,11 @@ entities are decoded and ``\\|`` is a literal bar. Rows may have fewer cells tha
 columns. Lines outside the tables become :class:`TextLine` s, without heading marks (``#``) or
 emphasis (``**``).
 
+Limits (checked before the text is split, and as each line is read): the file's size, its
+lines (``max_sheet_rows``) and each line's length (``max_line_bytes``); the cells of a row
+(``max_sheet_columns``, counted before the row is split), the non-empty cells of the file
+(``max_sheet_cells``) and each cell's or line's text (``max_text_chars``).
+
 Positions: a table cell's ``SourceRef`` is ``表N``, the line of the file and the cell's place in
 its row; a text line's is its line.
 """
@@ -18,8 +23,10 @@ import html
 import re
 from pathlib import Path
 
+from indicator_rules.forms._limits import check_count, check_text, text_lines
 from indicator_rules.forms.files import read_text
 from indicator_rules.forms.grid import Cell, Document, Grid, Part, TextLine, clean_text
+from indicator_rules.limits import DEFAULT_LIMITS, InputLimits
 from indicator_rules.source import SourceRef
 
 __all__ = ["parse_markdown", "read_markdown"]
@@ -29,8 +36,8 @@ __all__ = ["parse_markdown", "read_markdown"]
 _SEPARATOR_CELL = re.compile(r"(?=[-:]{2}):?-+:?")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _BREAK_TAGS = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
-_OTHER_TAGS = re.compile(
-    r"</?(?:p|div|span|b|i|u|em|strong|sup|sub|font|ul|ol|li|td|th|tr)\b[^>]*>", re.IGNORECASE
+_OTHER_TAGS = re.compile(  # [^<>]: a "<p" never closed stops at the next "<" (no rescans)
+    r"</?(?:p|div|span|b|i|u|em|strong|sup|sub|font|ul|ol|li|td|th|tr)\b[^<>]*>", re.IGNORECASE
 )
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _HEADING = re.compile(r"^#{1,6}\s+")
@@ -62,17 +69,22 @@ def _line_text(line: str) -> str:
     return _cell_text(text)
 
 
-def parse_markdown(text: str, *, file: str = "<string>") -> Document:
-    """Read Markdown text; ``file`` names it in every ``SourceRef``."""
+def parse_markdown(text: str, *, file: str = "<string>",
+                   limits: InputLimits = DEFAULT_LIMITS) -> Document:
+    """Read Markdown text; ``file`` names it in every ``SourceRef``. Raises :class:`FormError`
+    for text over ``limits``."""
     parts: list[Part] = []
     table: list[Cell] = []
     table_start = 0
     table_row = 0
+    tables = 0
+    filled = 0
 
     def close_table() -> None:
-        nonlocal table
+        nonlocal table, tables
         if table_start:
-            name = f"表{sum(isinstance(part, Grid) for part in parts) + 1}"
+            tables += 1
+            name = f"表{tables}"
             cells = tuple(
                 Cell(text=cell.text, row=cell.row, column=cell.column,
                      source=SourceRef(file=file, sheet=name, row=cell.source.row,
@@ -83,30 +95,40 @@ def parse_markdown(text: str, *, file: str = "<string>") -> Document:
                               source=SourceRef(file=file, sheet=name, row=table_start)))
         table = []
 
-    for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
+    lines = text_lines(text.removeprefix("\ufeff"), limits, file)
+    for number, line in enumerate(lines, start=1):
         stripped = line.strip()
+        where = SourceRef(file=file, row=number)
         if stripped.startswith("|"):
             if not table_start:
                 table_start, table_row = number, 0
+            # the cells of the row, counted before it is split: every | not escaped opens one
+            check_count(stripped.count("|") - stripped.count("\\|") - 1, "max_sheet_columns",
+                        "a table row of {:,} cells or more", limits, where)
             if _is_separator(stripped):
                 continue
             table_row += 1
             for column, raw in enumerate(_split_row(stripped), start=1):
-                cell_text = _cell_text(raw)
+                place = SourceRef(file=file, row=number, column=column)
+                cell_text = check_text(_cell_text(raw), limits, place)
                 if cell_text:
+                    filled += 1
+                    check_count(filled, "max_sheet_cells", "a file of {:,} non-empty cells",
+                                limits, place)
                     table.append(Cell(text=cell_text, row=table_row, column=column,
                                       source=SourceRef(row=number)))
             continue
         close_table()
         table_start = 0
-        line_text = _line_text(line)
+        line_text = check_text(_line_text(line), limits, where, "a line")
         if line_text:
-            parts.append(TextLine(text=line_text, source=SourceRef(file=file, row=number)))
+            parts.append(TextLine(text=line_text, source=where))
     close_table()
     return Document(file=file, parts=tuple(parts))
 
 
-def read_markdown(path: str | Path) -> Document:
+def read_markdown(path: str | Path, *, limits: InputLimits = DEFAULT_LIMITS) -> Document:
     """Read a Markdown file: UTF-8 (a byte-order mark allowed) or, failing that, GB18030 (what
-    Chinese Windows tools write), as CSV files are read; raises :class:`FormError`."""
-    return parse_markdown(read_text(path), file=str(path))
+    Chinese Windows tools write), as CSV files are read; raises :class:`FormError`, also for a
+    file over ``limits`` (its size is checked before it is read)."""
+    return parse_markdown(read_text(path, limits), file=str(path), limits=limits)

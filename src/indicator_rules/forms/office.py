@@ -8,6 +8,9 @@ inside openpyxl and python-docx: not a zip, a cut-off deflate stream, cut-off or
 tables the file does not have (``IndexError``) … :func:`load_office_file` turns the known ones
 into a plain message and, around the load call only (no code of ours runs inside it), any other
 one into a message that names the loader's exception, with the original chained.
+
+Before the load, the readers check the archive against the input limits
+(:func:`~indicator_rules.forms._archive.check_archive`): what reaches the loader is bounded.
 """
 
 from __future__ import annotations

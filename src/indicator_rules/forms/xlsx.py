@@ -1,10 +1,17 @@
 """Excel workbooks (``.xlsx``, ``.xlsm``) → :class:`Document`, one :class:`Grid` per worksheet.
 
-Read with openpyxl. Merged ranges become spans on their top-left cell. A cell's text is what the
-sheet shows: a number keeps the decimals its number format shows (``40`` formatted ``0.00`` reads
-``40.00``) and is never a ``float`` on the way; a date reads ``2021-01-05``; a formula gives its
-cached result, or the formula itself when the file has none (files written by scripts often have
-none), so that it is reported rather than lost.
+Loaded with openpyxl, after :func:`~indicator_rules.forms._archive.check_archive` has checked
+the archive and scanned every worksheet's XML against the limits
+(:mod:`indicator_rules.forms._sheets`: rows, columns, cells and merged ranges, refused before
+openpyxl makes an object for any of them). Only the cells the sheet holds are walked, never the
+rectangle up to its last cell, and each cell's text is checked (``max_text_chars``).
+
+Merged ranges become spans on their top-left cell. A cell's text is what the sheet shows: a
+number keeps the decimals its number format shows (``40`` formatted ``0.00`` reads ``40.00``)
+and is never a ``float`` on the way; a date reads ``2021-01-05``; a formula gives its cached
+result, or the formula itself when the file has none (files written by scripts often have
+none), so that it is reported rather than lost; a workbook is loaded a second time, for the
+formulas' text, only when it has formulas.
 
 Hidden worksheets (the drop-down lists of a template, say) are not part of the form and are not
 read; each leaves a note in :attr:`Document.notes` with its name.
@@ -18,8 +25,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from indicator_rules.forms._archive import check_archive
+from indicator_rules.forms._limits import check_text
+from indicator_rules.forms._sheets import WorkbookScan
 from indicator_rules.forms.grid import Cell, Document, Grid, clean_text
 from indicator_rules.forms.office import load_office_file
+from indicator_rules.limits import DEFAULT_LIMITS, InputLimits
 from indicator_rules.model import ImportNote
 from indicator_rules.source import SourceRef
 
@@ -71,20 +82,26 @@ def _value_text(value: object, number_format: str) -> str:
     return clean_text(str(value))
 
 
-def read_xlsx(path: str | Path) -> Document:
-    """Read the visible worksheets of a workbook; raises :class:`FormError` naming the file."""
+def read_xlsx(path: str | Path, *, limits: InputLimits = DEFAULT_LIMITS) -> Document:
+    """Read the visible worksheets of a workbook; raises :class:`FormError` naming the file,
+    also for input over ``limits``."""
     import openpyxl  # a heavy import, needed only for Excel files
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = str(path)
-    shown, formulas = load_office_file(
-        lambda: (openpyxl.load_workbook(path, data_only=True),
-                 openpyxl.load_workbook(path, data_only=False)),
-        path, "an Excel workbook (.xlsx)", (InvalidFileException,))
+    what = "an Excel workbook (.xlsx)"
+    scan = WorkbookScan(limits, name)
+    check_archive(path, limits, what=what, scan=scan.part, order=scan.order)
+    scan.check_loads()
+    shown = load_office_file(lambda: openpyxl.load_workbook(path, data_only=True), path, what,
+                             (InvalidFileException,))
+    formulas = load_office_file(lambda: openpyxl.load_workbook(path, data_only=False), path,
+                                what, (InvalidFileException,)) if scan.has_formulas else None
     grids: list[Grid] = []
     notes: list[ImportNote] = []
     for sheet in shown.worksheets:
-        grid = _grid(sheet, formulas[sheet.title], name)
+        grid = _grid(sheet, formulas[sheet.title] if formulas is not None else None, name,
+                     limits)
         if sheet.sheet_state == "visible":
             grids.append(grid)
         elif grid.cells:
@@ -94,40 +111,33 @@ def read_xlsx(path: str | Path) -> Document:
     return Document(file=name, parts=tuple(grids), notes=tuple(notes))
 
 
-def _grid(sheet: Worksheet, formula_sheet: Worksheet, file: str) -> Grid:
-    """One worksheet as a grid; ``formula_sheet`` is the same sheet read with its formulas."""
+def _grid(sheet: Worksheet, formula_sheet: Worksheet | None, file: str,
+          limits: InputLimits) -> Grid:
+    """One worksheet as a grid; ``formula_sheet`` is the same sheet read with its formulas
+    (None when the workbook has none). Only the cells the sheet holds are visited (openpyxl's
+    ``iter_rows`` would make one for every position up to the last), in order; the positions a
+    merged range covers hold openpyxl's ``MergedCell`` s and are skipped."""
+    from openpyxl.cell.cell import MergedCell
+
     spans = {
         (merged.min_row, merged.min_col): (merged.max_row - merged.min_row + 1,
                                            merged.max_col - merged.min_col + 1)
         for merged in sheet.merged_cells.ranges
     }
-    covered = {
-        (row, column)
-        for merged in sheet.merged_cells.ranges
-        for row in range(merged.min_row, merged.max_row + 1)
-        for column in range(merged.min_col, merged.max_col + 1)
-        if (row, column) != (merged.min_row, merged.min_col)
-    }
+    formula_cells = formula_sheet._cells if formula_sheet is not None else {}
     cells: list[Cell] = []
-    for row in sheet.iter_rows():
-        for cell in row:
-            row_number, column_number = cell.row, cell.column
-            if row_number is None or column_number is None:
-                continue
-            if (row_number, column_number) in covered:
-                continue
-            value = cell.value
-            if value is None:
-                value = formula_sheet.cell(row=row_number, column=column_number).value
-            text = _value_text(value, cell.number_format)
-            if not text:
-                continue
-            row_span, column_span = spans.get((row_number, column_number), (1, 1))
-            cells.append(Cell(
-                text=text, row=row_number, column=column_number, row_span=row_span,
-                column_span=column_span,
-                source=SourceRef(file=file, sheet=sheet.title, row=row_number,
-                                 column=column_number),
-            ))
+    for (row_number, column_number), cell in sorted(sheet._cells.items()):
+        if isinstance(cell, MergedCell):
+            continue
+        value = cell.value
+        if value is None and (row_number, column_number) in formula_cells:
+            value = formula_cells[row_number, column_number].value
+        source = SourceRef(file=file, sheet=sheet.title, row=row_number, column=column_number)
+        text = check_text(_value_text(value, cell.number_format), limits, source)
+        if not text:
+            continue
+        row_span, column_span = spans.get((row_number, column_number), (1, 1))
+        cells.append(Cell(text=text, row=row_number, column=column_number, row_span=row_span,
+                          column_span=column_span, source=source))
     return Grid(cells=tuple(cells), name=sheet.title,
                 source=SourceRef(file=file, sheet=sheet.title), is_worksheet=True)
