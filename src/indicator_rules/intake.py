@@ -221,7 +221,7 @@ def _file_items(file: str, limits: InputLimits) -> Iterator[InputItem | InputErr
                 yield InputItem(file, item)
         return
     try:
-        declarations = read_forms(file)
+        declarations = read_forms(file, limits=limits)
     except FormError as form_error:
         yield from _errors_of(form_error, file)
         return

@@ -42,9 +42,16 @@ class InputLimits:
     - ``max_sheet_rows``, ``max_sheet_columns``, ``max_sheet_cells``: a worksheet's or table's
       extent (rows × columns) as the file declares it, and its filled cells;
     - ``max_merged_cells``: the cells covered by merged ranges (spans) of one sheet or table;
+    - ``max_sheets``: worksheets of one workbook (each costs milliseconds, however small);
+    - ``max_ranges``: merged ranges and hyperlinks of one workbook (its loader spends a third of
+      a millisecond on each merged range and looks through them all for each hyperlink);
     - ``max_archive_bytes``: the inflated size of every member of an Office (zip) file together;
     - ``max_compression_ratio``: inflated to compressed size of one member larger than 1 MB (a
-      zip bomb compresses thousands of times; real XML about ten times).
+      zip bomb compresses thousands of times; real XML about ten times);
+    - ``max_archive_members``: members of one Office file (real ones have a few dozen; each
+      costs memory before anything else can be checked);
+    - ``max_xml_elements``: XML elements in all the parts of an Office file together (each
+      becomes one of the loader's objects), a part counted as often as its loader loads it.
     """
 
     max_file_bytes: int = 64 * _MB
@@ -55,10 +62,14 @@ class InputLimits:
     max_text_chars: int = 100_000
     max_sheet_rows: int = 20_000
     max_sheet_columns: int = 1_000
-    max_sheet_cells: int = 500_000
+    max_sheet_cells: int = 100_000
     max_merged_cells: int = 1_000_000
+    max_sheets: int = 1_000
+    max_ranges: int = 10_000
     max_archive_bytes: int = 256 * _MB
     max_compression_ratio: int = 200
+    max_archive_members: int = 10_000
+    max_xml_elements: int = 1_000_000
 
     def exceeded(self, setting: str, actual: int | str) -> str:
         """The message for input over the limit ``setting`` (an attribute name): what was

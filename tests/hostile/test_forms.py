@@ -217,7 +217,7 @@ CASES = {
     "many-merges": Case(_many_merges, "merged ranges covering 1,000,998 cells (the last "
                         "A1003:ALL1003)", "Sheet", 1003, 1),
     "hyperlink-range": Case(_hyperlink_range, "a sheet of 17,179,869,185 cells with its hyperlinks "
-                            "(the last A1:XFD1048576) (at most 500,000; the limit is "
+                            "(the last A1:XFD1048576) (at most 100,000; the limit is "
                             "InputLimits.max_sheet_cells", "Sheet", 1, 1),
     "many-ranges": Case(_many_ranges, "a workbook of 10,001 merged ranges and hyperlinks or more "
                         "(at most 10,000"),

@@ -108,9 +108,9 @@ def _read_checked(data: bytes, suffix: str) -> None:
 
 def _kind(message: str) -> str:
     """What kind of refusal a message is (for the run's statistics)."""
-    setting = re.search(r"InputLimits\.(\w+)|(a fixed limit)", message)
+    setting = re.search(r"InputLimits\.(\w+)", message)
     if setting:
-        return setting.group(1) or setting.group(2)
+        return setting.group(1)
     return re.sub(r"[0-9'\"(].*", "", message)[:50]
 
 

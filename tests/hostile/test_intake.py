@@ -205,3 +205,14 @@ def test_twenty_good_files_and_every_hostile_kind(tmp_path: Path):
     assert report["summary"]["declarations"] == 20
     named = sorted({Path(error["file"]).name for error in report["errors"]})
     assert named == sorted([*hostile, "dangling.json"])
+
+
+def test_read_inputs_passes_its_limits_to_the_form_readers(tmp_path: Path):
+    form = tmp_path / "form.md"
+    shutil.copy(EXAMPLES / "hengyang-2021.md", form)
+    assert all(isinstance(entry, InputItem) for entry in read_inputs([str(form)]))
+    tight = InputLimits(max_sheet_rows=10)
+    entries = list(read_inputs([str(form)], limits=tight))
+    assert len(entries) == 1
+    assert isinstance(entries[0], InputError)
+    assert "InputLimits.max_sheet_rows" in entries[0].message

@@ -117,7 +117,7 @@ def test_the_command_line_reports_what_went_unchecked_and_exits_2(
     path.write_text("\n".join(json.dumps(
         {"kind": "project", "id": f"p{index}", "name": "致命" if index == 40 else "培训"},
         ensure_ascii=False) for index in range(100)), "utf-8")
-    monkeypatch.setattr(cli, "load_ruleset", lambda reference: _ruleset(_kill_itself))
+    monkeypatch.setattr(cli, "load_ruleset", lambda reference, **_: _ruleset(_kill_itself))
     report = tmp_path / "report.json"
     assert cli.main(["check", str(path), "--jobs", "2", "--format", "json",
                      "-o", str(report)]) == 2

@@ -33,7 +33,7 @@ from typing import BinaryIO, Final, Protocol
 from xml.parsers import expat
 
 from indicator_rules.errors import FormError
-from indicator_rules.forms._limits import check_count, check_file_size, limit_of
+from indicator_rules.forms._limits import check_count, check_file_size
 from indicator_rules.limits import InputLimits
 from indicator_rules.source import SourceRef
 
@@ -157,11 +157,11 @@ class _Counter:
     def __init__(self, limits: InputLimits, name: str) -> None:
         self.limits = limits
         self.where = SourceRef(file=name)
-        self.left = limit_of(limits, "max_xml_elements")
+        self.left = limits.max_xml_elements
 
     def refuse(self) -> None:
         """Raise the error of one element too many."""
-        count = limit_of(self.limits, "max_xml_elements") + 1
+        count = self.limits.max_xml_elements + 1
         check_count(count, "max_xml_elements", "XML parts of {:,} elements or more",
                     self.limits, self.where)
 

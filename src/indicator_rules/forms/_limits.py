@@ -20,52 +20,25 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Final
 
 from indicator_rules.errors import FormError
 from indicator_rules.limits import InputLimits
 from indicator_rules.source import SourceRef
 
 __all__ = [
-    "PENDING_LIMITS",
     "check_count",
     "check_file_size",
     "check_text",
-    "limit_of",
     "over_limit",
     "read_limited",
     "text_lines",
 ]
 
-#: Limits the readers need that :class:`InputLimits` does not have (yet): used while the
-#: setting of that name is missing, each with the default it would have.
-#: ``max_archive_members``: members of one Office (zip) file (real ones have a few dozen; each
-#: costs memory before anything else can be checked); ``max_xml_elements``: XML elements in all
-#: the parts of one Office file together (a part's elements are the loader's objects), each
-#: part counted as often as its loader loads it; ``max_sheets``: worksheets of one workbook
-#: (each costs its loader and the form reader milliseconds, however small); ``max_ranges``:
-#: merged ranges and hyperlinks of one workbook (openpyxl spends a third of a millisecond on
-#: each merged range, and looks through them all for a hyperlink on a merged cell).
-PENDING_LIMITS: Final = {"max_archive_members": 10_000, "max_xml_elements": 1_000_000,
-                         "max_sheets": 1_000, "max_ranges": 10_000}
-
-
-def limit_of(limits: InputLimits, setting: str) -> int:
-    """The value of ``setting`` in ``limits`` (or its pending default)."""
-    value: int | None = getattr(limits, setting, None)
-    return PENDING_LIMITS[setting] if value is None else value
-
-
 def over_limit(limits: InputLimits, setting: str, actual: str, where: SourceRef) -> FormError:
     """The error for input over ``setting``, found at ``where`` (``actual`` says what was found:
     ``a sheet reaching row 1,048,576``)."""
-    if hasattr(limits, setting):
-        message = limits.exceeded(setting, actual)
-    else:
-        message = (f"input over the limit: {actual} (at most {PENDING_LIMITS[setting]:,}, a fixed "
-                   f"limit of the form readers)")
-    return FormError(message, file=where.file or "", sheet=where.sheet, row=where.row,
-                     column=where.column)
+    return FormError(limits.exceeded(setting, actual), file=where.file or "", sheet=where.sheet,
+                     row=where.row, column=where.column)
 
 
 def check_count(count: int, setting: str, what: str, limits: InputLimits,
@@ -73,7 +46,7 @@ def check_count(count: int, setting: str, what: str, limits: InputLimits,
     """Refuse ``count`` over the setting: ``what`` is the phrase with ``{:,}`` where the count
     goes, ``a sheet reaching row {:,}`` (replaced, not formatted: ``what`` may quote the file's
     own text)."""
-    if count > limit_of(limits, setting):
+    if count > getattr(limits, setting):
         raise over_limit(limits, setting, what.replace("{:,}", f"{count:,}"), where)
 
 

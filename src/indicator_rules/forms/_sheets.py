@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from typing import Final
 
-from indicator_rules.forms._limits import check_count, limit_of
+from indicator_rules.forms._limits import check_count
 from indicator_rules.limits import InputLimits
 from indicator_rules.source import SourceRef
 
@@ -141,7 +141,7 @@ class WorkbookScan:
         loads = Counter(self._relationships.get(reference) for reference in self._references)
         loads |= Counter(self._relationships.values())  # the larger of the two counts
         total = sum(part.elements * max(1, loads[part.member]) for part in self._parts)
-        if total > limit_of(self.limits, "max_xml_elements"):
+        if total > self.limits.max_xml_elements:
             member, times = max(((part.member, loads[part.member]) for part in self._parts),
                                 key=lambda loaded: loaded[1])
             check_count(total, "max_xml_elements", "XML parts of {:,} elements as openpyxl "
