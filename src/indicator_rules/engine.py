@@ -5,7 +5,10 @@ kind ``rule-error`` for that rule and declaration; the other rules still run. Ev
 bounded: rules have no loops but ``for each``, ``where`` and ``select`` over finite lists, no
 recursion, expressions are nested at most :data:`~indicator_rules.dsl.grammar.MAX_NESTING` deep,
 and each run of a rule may visit at most :data:`~indicator_rules.dsl.semantics.MAX_STEPS` list
-elements.
+elements, make at most :data:`~indicator_rules.dsl.semantics.MAX_TEXT_CHARS` characters of text
+and take at most :data:`~indicator_rules.dsl.semantics.RULE_SECONDS` seconds (a batch rule: each
+times the declarations of the batch); regular expressions run linear or under that time budget
+(:mod:`indicator_rules.dsl.patterns`). Running out of any is a ``rule-error`` finding.
 
 Batch rules (``applies to batch``) run once over a batch of declarations (:func:`run_batch`);
 each of their findings belongs to the declaration it is about and goes into that report.
@@ -37,7 +40,8 @@ from indicator_rules.dsl.compiler import (
     rebuild_rule_function,
 )
 from indicator_rules.dsl.hoister import hoist, new_slots
-from indicator_rules.dsl.semantics import BUDGET, MAX_STEPS, Budget
+from indicator_rules.dsl.patterns import GuardedPattern
+from indicator_rules.dsl.semantics import BUDGET, MAX_STEPS, MAX_TEXT_CHARS, RULE_SECONDS, Budget
 from indicator_rules.dsl.types import DslType, Kind, RuntimeContext
 from indicator_rules.findings import Finding, Report, Severity
 from indicator_rules.model import (
@@ -113,7 +117,7 @@ def _text(value: Any) -> str:
     if value is None:
         return "（空）"
     text: str = value if value.__class__ is str else (
-        str(value.pattern) if isinstance(value, re.Pattern) else str(value))
+        str(value.pattern) if isinstance(value, re.Pattern | GuardedPattern) else str(value))
     return text if len(text) <= _EVIDENCE_TEXT else text[:_EVIDENCE_TEXT] + "…"
 
 
@@ -430,8 +434,11 @@ def run_batch(rules: Sequence[CompiledRule],
     }
     assert set(lists) == set(BATCH_LISTS)
     for rule in batch_rules:
-        # the budget of a batch grows with it: 1,000,000 visits per declaration in the batch
-        budget = Budget(MAX_STEPS * max(1, len(declarations)))
+        # the budget of a batch grows with it: per declaration in the batch, 1,000,000 visits,
+        # 10,000,000 characters of text and 5 seconds
+        size = max(1, len(declarations))
+        budget = Budget(MAX_STEPS * size, chars=MAX_TEXT_CHARS * size,
+                        seconds=RULE_SECONDS * size)
         env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: budget}
         try:
             found = _run_batch_rule(rule, env, declarations, position)
@@ -454,7 +461,8 @@ def _run_batch_rule(rule: CompiledRule, env: dict[str, Any],
     failures = rule.run(env) or []
     if not failures:
         return []
-    left = Budget(env[BUDGET].limit, failures[-1][2][BUDGET])
+    given = env[BUDGET]
+    left = Budget(given.limit, failures[-1][2][BUDGET], chars=given.chars, seconds=given.seconds)
     found = []
     for failure in failures:
         index = position[id(failure[4])]  # the element: one of the batch's declarations

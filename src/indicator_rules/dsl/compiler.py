@@ -29,6 +29,7 @@ import hashlib
 import itertools
 import linecache
 import marshal
+import time
 import types
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from decimal import Decimal
@@ -42,6 +43,7 @@ from indicator_rules.dsl.folding import NOT_CONSTANT, constant_value, size, spec
 from indicator_rules.dsl.functions import INLINE_CALL, LENGTH_FUNCTIONS
 from indicator_rules.dsl.semantics import (
     BUDGET,
+    CLOCK_EVERY,
     arithmetic,
     compare,
     contains,
@@ -120,7 +122,7 @@ def _base_namespace() -> dict[str, Any]:
     return {
         "_UNSET": _UNSET, "_arithmetic": arithmetic, "_compare": compare,
         "_contains": contains, "_negation": negation, "_Decimal": Decimal,
-        "_frozenset": frozenset, "__builtins__": {
+        "_frozenset": frozenset, "_clock": time.monotonic, "__builtins__": {
             "tuple": tuple, "len": len, "enumerate": enumerate,
         },
     }
@@ -215,6 +217,8 @@ class _Writer:
         #: values already computed where the code being written runs: structural key of a
         #: node → the local holding its value (see ``value``)
         self.available: dict[Hashable, str] = {}
+        self.counts_text = False  # a rule's function that counts the text it makes
+
 
     # ---------------------------------------------------------------------- writing
 
@@ -276,15 +280,36 @@ class _Writer:
 
     def spend(self, count: str) -> None:
         # a rule's run counts its visits in a local, from the budget's limit (the Budget in
-        # its environment is not changed, so one serves every rule of a declaration)
+        # its environment is not changed, so one serves every rule of a declaration), and
+        # reads the clock when the count passes ``tick`` (every CLOCK_EVERY visits)
         budget = self.variable(BUDGET)
         if self.in_rule:
             self.emit(f"steps -= {count}")
-            with self.block("if steps < 0:"):
-                self.emit(f"{budget}.exhausted()")
+            with self.block("if steps < tick:"):
+                self.emit(f"tick = {budget}.tick(steps, deadline)")
         else:  # an expression on its own spends from the budget it is given, if any
             with self.block(f"if {budget} is not None:"):
                 self.emit(f"{budget}.spend({count})")
+
+    def spend_text(self, text: str, non_null: bool) -> None:
+        """Count the characters of ``text`` (a local just made) against the budget."""
+        budget = self.variable(BUDGET)
+        if not self.in_rule:
+            with self.block(f"if {budget} is not None:"):
+                self.emit(f"{budget}.spend_text({text})")
+            return
+        self.counts_text = True
+        with self.block(f"if {text} is not None:") if not non_null else \
+                contextlib.nullcontext():
+            self.emit(f"chars -= len({text})")
+            with self.block("if chars < 0:"):
+                self.emit(f"{budget}.too_much_text()")
+
+    def check_clock(self, index: str) -> None:
+        """In a loop over ``index``: read the clock every CLOCK_EVERY elements."""
+        _own(CLOCK_EVERY & (CLOCK_EVERY - 1) == 0, str(CLOCK_EVERY))  # a power of two
+        with self.block(f"if {index} & {CLOCK_EVERY - 1} == {CLOCK_EVERY - 1}:"):
+            self.emit(f"{self.variable(BUDGET)}.check_clock(deadline)")
 
     def prologue(self) -> list[str]:
         lines = []
@@ -293,7 +318,11 @@ class _Writer:
             read = f"env.get({key})" if name == BUDGET and not self.in_rule else f"env[{key}]"
             lines.append(f"    {local} = {read}")
             if name == BUDGET and self.in_rule:
-                lines.append(f"    steps = {local}.limit")
+                lines += [f"    steps = {local}.limit",
+                          f"    tick = steps - {CLOCK_EVERY} if steps > {CLOCK_EVERY} else 0",
+                          f"    deadline = _clock() + {local}.seconds"]
+                if self.counts_text:
+                    lines.append(f"    chars = {local}.chars")
         lines += [f"    {memo} = _UNSET" for memo in sorted(self.memos)]
         return lines
 
@@ -379,16 +408,21 @@ class _Writer:
              if value is not NOT_CONSTANT})
         if written is not None:  # a built-in written out: this package's own expression
             template, values = written
-            call = template.format(*arguments, **{f"c{number}": self.constant(value)
-                                                  for number, value in enumerate(values)})
+            call = template.format(*arguments, deadline="deadline" if self.in_rule else "None",
+                                   **{f"c{number}": self.constant(value)
+                                      for number, value in enumerate(values)})
         else:
             name = self.namespace.name(function.implementation, "_f",
                                        ("function", function.name))
             call = f"{name}({', '.join(arguments)})"
         if function.null_safe:
-            return self.known(f"({call})", function.total)
-        # the interpreter evaluates every argument, then gives null if one is null
-        return self.unless_null(arguments, call, total=function.total)
+            result = self.known(f"({call})", function.total)
+        else:  # the interpreter evaluates every argument, then gives null if one is null
+            result = self.unless_null(arguments, call, total=function.total)
+        if function.grows:  # what it made is counted, as the interpreter counts it
+            result = self.local(result)
+            self.spend_text(result, result in self.non_null)
+        return result
 
     def unless_null(self, operands: Sequence[str], expression: str, *, total: bool = True) -> str:
         """``expression``, or null when one of the ``operands`` (locals) is null; ``total``:
@@ -591,7 +625,12 @@ class _Writer:
             value = self.local(value)
             with self.block(f"if {value} is not None:"):
                 self.emit(f"{result}.extend({value})")
-        return self._each(node.collection, node.element, add)
+        mapped = self._each(node.collection, node.element, add)
+        if node.flatten:  # the elements flattening made count as visits (as interpreted)
+            with self.block(f"if {mapped} is not None:") if mapped not in self.non_null \
+                    else contextlib.nullcontext():
+                self.spend(f"len({mapped})")
+        return mapped
 
     def _make_list(self, node: c.MakeList) -> str:
         constant = constant_value(node)
@@ -796,6 +835,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
         element, index = writer.temp("v"), writer.temp("index")
         loop = writer.block(f"for {index}, {element} in enumerate({items}):")
         loop.__enter__()
+        writer.check_clock(index)
         writer.repeating += 1
         for name in plan.loop_names:
             writer.scope[name] = element

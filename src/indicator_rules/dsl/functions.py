@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from indicator_rules.dsl.patterns import GuardedPattern, RulePattern
 from indicator_rules.dsl.types import (
     BOOL,
     NUMBER,
@@ -63,9 +64,12 @@ class Function:
     ``type_rule`` gets the argument types and returns the result type, or raises
     :class:`SignatureError`; ``implementation`` gets the argument values. ``regex_argument`` is
     the index of an argument that must be a text literal holding a regular expression: it is
-    compiled when the ruleset loads and passed compiled. With ``null_safe`` false, a null
-    argument gives null without calling the implementation. ``total``: the implementation never
-    returns None for non-null arguments (a promise the generated code relies on).
+    compiled when the ruleset loads (:func:`~indicator_rules.dsl.patterns.compile_pattern`) and
+    passed compiled. With ``null_safe`` false, a null argument gives null without calling the
+    implementation. ``total``: the implementation never returns None for non-null arguments (a
+    promise the generated code relies on). ``grows``: the result (a text) may be longer than
+    the arguments together (``join([a, a], "")``), so its characters are counted against the
+    run's budget (:data:`~indicator_rules.dsl.semantics.MAX_TEXT_CHARS`).
     """
 
     name: str
@@ -78,6 +82,7 @@ class Function:
     #: never null when no argument is (null-safe: never null at all); the compiler then
     #: leaves out the null checks of what uses the result
     total: bool = False
+    grows: bool = False
 
 
 def _arity(name: str, types: Sequence[DslType], count: int) -> None:
@@ -258,7 +263,9 @@ def _count(items: Sized) -> Decimal:
     return Decimal(len(items))
 
 
-def _matches(text: str, pattern: re.Pattern[str]) -> bool:
+def _matches(text: str, pattern: RulePattern) -> bool:
+    if isinstance(pattern, GuardedPattern):
+        return pattern.found(text, None)
     return pattern.search(text) is not None
 
 
@@ -616,20 +623,20 @@ def builtin_functions() -> dict[str, Function]:
                                                          if item is not None),
                  "the texts joined with the separator, nulls left out (a key of several fields: "
                  "join([normalize(name), normalize(value.text)], \"|\"))",
-                 "join(list of text, separator) -> text", total=True),
+                 "join(list of text, separator) -> text", total=True, grows=True),
         Function("values_by", _values_by_type, values_by,
                  "the values whose key (at the same place in the list of keys) is the one "
                  "given: the forms of one unit without comparing every form with every other",
                  "values_by(keys, values, key) -> list"),
         Function("text", _fixed("text", (NUMBER,), TEXT), _plain_number,
                  "a number as text (2021 → \"2021\"), e.g. for a key made with join()",
-                 "text(number) -> text", total=True),
+                 "text(number) -> text", total=True, grows=True),
         Function("listing", _fixed("listing", (TEXT, _TEXT_LIST), TEXT.or_null()),
                  lambda label, items: None if not [i for i in items if i is not None]
                  else f"{label}：" + "、".join(i for i in items if i is not None),
                  "「label：a、b」, or null when the list is empty — for messages that name only "
                  "the parts that have something: join([listing(…), listing(…)], \"；\")",
-                 "listing(label, list of text) -> text or null"),
+                 "listing(label, list of text) -> text or null", grows=True),
         Function("profile_title", _fixed("profile_title", (TEXT,), TEXT), _profile_title,
                  "the Chinese name of a taxonomy profile (mof2021 → 财预〔2021〕101号)",
                  "profile_title(profile) -> text"),
@@ -755,13 +762,15 @@ LENGTH_FUNCTIONS: frozenset[Callable[..., Any]] = frozenset({_count})
 #: Built-in functions the compiler writes out instead of calling, by implementation: given the
 #: argument types, which arguments are known non-null, and the values of the constant
 #: arguments (by position), a Python expression of this module's own over the arguments'
-#: locals ``{0}``, ``{1}`` … (non-null unless the function is null-safe) and values made when
-#: the ruleset compiles (``{c0}`` …), or None to call the function. ``_Decimal`` is the
-#: compiler's name for Decimal.
+#: locals ``{0}``, ``{1}`` … (non-null unless the function is null-safe), values made when
+#: the ruleset compiles (``{c0}`` …) and ``{deadline}``, the run's deadline (or None), or None
+#: to call the function. ``_Decimal`` is the compiler's name for Decimal.
 INLINE_CALL: dict[Callable[..., Any],
                   Callable[[Sequence[DslType], Sequence[bool], Mapping[int, Any]], Inline]] = {
     _count: lambda types, non_null, constants: ("_Decimal(len({0}))", ()),
-    _matches: lambda types, non_null, constants: ("({1}.search({0}) is not None)", ()),
+    _matches: lambda types, non_null, constants: (
+        ("{1}.found({0}, {deadline})", ()) if isinstance(constants.get(1), GuardedPattern)
+        else ("({1}.search({0}) is not None)", ())),
     _is_blank: _inline_blank,
     _contains_any: _inline_contains_any,
 }
