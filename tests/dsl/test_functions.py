@@ -210,6 +210,7 @@ _TOTAL_SAMPLES: dict[str, list[tuple[object, ...]]] = {
     "parents_of": [("", "mof2021"), ("数量指标", "mof2021")],
     "join": [((), ""), (("a", None), "|")],
     "text": [(Decimal(0),), (Decimal("2021.50"),)],
+    "related": [("", ()), ("培训", ("机关党务干部培训", None)), ("x", ("y",))],
 }
 
 

@@ -13,8 +13,11 @@ taking the registry).
 
 from __future__ import annotations
 
+import bisect
 import collections
 import functools
+import itertools
+import math
 import re
 import sys
 import unicodedata
@@ -312,33 +315,76 @@ def organisations_cited(text: str, cues: tuple[str | None, ...]) -> tuple[str, .
     return tuple(found)
 
 
+_SENTENCE_END = re.compile(r"(?<=[。；;])|\n")
+_GRAM = 32  # the longest start of a passage looked up before searching for it
+
+
 def repeated_paragraphs(text: str, min_length: Decimal) -> tuple[str, ...]:
     """Passages of at least ``min_length`` characters (normalised) that occur twice in ``text``.
 
     The text is cut into sentences (。；; and line breaks); a run of consecutive sentences whose
     normalised form appears again later is reported once, as first written.
+
+    Linear in practice: the normalised text is searched (in C) only for a passage whose first
+    characters occur again later, and the longest run that occurs again is found by halving
+    (a run occurs again if a longer one starting at the same sentence does).
     """
-    sentences = [part for part in re.split(r"(?<=[。；;])|\n", text) if part.strip()]
+    sentences = [part for part in _SENTENCE_END.split(text) if part.strip()]
     keys = [normalize_text(sentence) for sentence in sentences]
+    starts = list(itertools.accumulate(map(len, keys), initial=0))
+    whole = "".join(keys)
+    if min_length.is_infinite() and min_length > 0:
+        return ()
+    # characters: the lengths compared are whole numbers
+    need = 0 if min_length.is_infinite() else max(0, math.ceil(min_length))
+    gram = min(_GRAM, need)
+    last_at = _last_positions(whole, gram)
+
+    def again(index: int, length: int) -> bool:
+        """Whether sentences ``index`` … ``index + length - 1`` occur again after them."""
+        begin, end = starts[index], starts[index + length]
+        if gram and end - begin >= gram and last_at.get(whole[begin:begin + gram], -1) < end:
+            return False
+        return whole.find(whole[begin:end], end) >= 0
+
     found: list[str] = []
     index = 0
     while index < len(sentences):
-        best = 0
-        for length in range(1, len(sentences) - index):
-            window = "".join(keys[index:index + length])
-            if len(window) < min_length:
-                continue
-            rest = "".join(keys[index + length:])
-            if window in rest:
-                best = length
-            else:
-                break
+        # the shortest run of at least min_length characters, and the longest that occurs again
+        shortest = max(index + 1, bisect.bisect_left(starts, starts[index] + need))
+        best = _longest(lambda length: again(index, length), shortest - index,
+                        len(sentences) - index - 1)
         if best:
             found.append("".join(sentences[index:index + best]).strip())
             index += best
         else:
             index += 1
     return tuple(found)
+
+
+def _longest(holds: Callable[[int], bool], low: int, high: int) -> int:
+    """The largest number from ``low`` to ``high`` for which ``holds`` (true up to some number,
+    then false), or 0 when it holds for none: tried at ``low``, then doubling, then halving."""
+    if low > high or not holds(low):
+        return 0
+    step = 1
+    while low + step <= high and holds(low + step):
+        low, step = low + step, step * 2
+    high = min(high, low + step - 1)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if holds(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _last_positions(text: str, width: int) -> dict[str, int]:
+    """Where each piece of ``width`` characters of ``text`` last starts (none for width 0)."""
+    if not width:
+        return {}
+    return {text[start:start + width]: start for start in range(len(text) - width + 1)}
 
 
 def _same(types: Sequence[DslType], name: str) -> DslType:
@@ -507,6 +553,97 @@ def common_bigrams(first: str, second: str) -> tuple[str, ...]:
     return tuple(piece for piece in ordered if piece in pieces)
 
 
+@attrs.frozen
+class _Texts:
+    """An index of a list of texts (normalised) for :func:`related`, which it holds (so its id
+    stays its own): the texts, their lengths, and which texts have each character and each
+    two-letter piece (:func:`_bigrams`' pieces, and every piece, digits included)."""
+
+    given: tuple[str | None, ...]
+    texts: frozenset[str]
+    lengths: tuple[int, ...]
+    by_char: dict[str, list[int]]
+    by_piece: dict[str, list[int]]
+    by_bigram: dict[str, list[int]]
+    normalised: tuple[str, ...]
+
+    @classmethod
+    def of(cls, given: tuple[str | None, ...]) -> _Texts:
+        normalised = tuple(normalize_text(text) for text in given if text is not None)
+        by_char: dict[str, list[int]] = {}
+        by_piece: dict[str, list[int]] = {}
+        by_bigram: dict[str, list[int]] = {}
+        for number, text in enumerate(normalised):
+            for char in set(text):
+                by_char.setdefault(char, []).append(number)
+            for piece in {text[start:start + 2] for start in range(len(text) - 1)}:
+                by_piece.setdefault(piece, []).append(number)
+            for piece in _bigrams(text)[1]:
+                by_bigram.setdefault(piece, []).append(number)
+        return cls(given, frozenset(normalised), tuple(sorted({len(t) for t in normalised})),
+                   by_char, by_piece, by_bigram, normalised)
+
+
+#: The indexes of the last few lists :func:`related` was given (a rule asks about one text
+#: after another against the same list, computed once per run). Only a cache.
+_TEXT_INDEXES: collections.OrderedDict[int, _Texts] = collections.OrderedDict()
+
+
+def related(text: str, others: tuple[str | None, ...]) -> bool:
+    """Whether one of ``others`` is related to ``text``, both normalised (:func:`normalize_text`):
+    one contains the other, or they have at least three two-letter pieces in common
+    (:func:`common_bigrams`).
+
+    The same as asking each of ``others`` in turn, without comparing ``text`` with each: the
+    list is indexed once (by its characters and two-letter pieces) and ``text`` looked up in
+    the index, so matching every task with every indicator is not quadratic.
+    """
+    index = _TEXT_INDEXES.get(id(others))
+    if index is None or index.given is not others:
+        index = _TEXT_INDEXES[id(others)] = _Texts.of(others)
+        while len(_TEXT_INDEXES) > _INDEXES_KEPT:
+            _TEXT_INDEXES.popitem(last=False)
+    if not index.texts:
+        return False
+    own = normalize_text(text)
+    return (_contains_one_of(own, index) or _inside_one_of(own, index)
+            or _shares_bigrams(own, index, 3))
+
+
+def _contains_one_of(own: str, index: _Texts) -> bool:
+    """Whether ``own`` contains one of the indexed texts (each length looked up as a piece)."""
+    texts = index.texts
+    for length in index.lengths:
+        if length > len(own):
+            break
+        if any(own[start:start + length] in texts for start in range(len(own) - length + 1)):
+            return True
+    return False
+
+
+def _inside_one_of(own: str, index: _Texts) -> bool:
+    """Whether ``own`` stands inside one of the indexed texts: only the texts that have its
+    rarest character or two-letter piece are searched."""
+    if not own:
+        return True  # the empty text is in every text
+    keys = index.by_char if len(own) == 1 else index.by_piece
+    pieces = {own} if len(own) == 1 else {own[start:start + 2] for start in range(len(own) - 1)}
+    candidates = min((keys.get(piece, ()) for piece in pieces), key=len)
+    texts = index.normalised
+    return any(own in texts[number] for number in candidates)
+
+
+def _shares_bigrams(own: str, index: _Texts, least: int) -> bool:
+    """Whether one of the indexed texts has at least ``least`` of the bigrams of ``own``."""
+    shared: dict[int, int] = {}
+    for piece in _bigrams(own)[0]:
+        for number in index.by_bigram.get(piece, ()):
+            count = shared[number] = shared.get(number, 0) + 1
+            if count >= least:
+                return True
+    return False
+
+
 @functools.lru_cache(maxsize=4096)  # a form's name and goal, met again on each of its rows
 def _bigrams(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """The two-letter pieces of ``text`` after :func:`normalize_text` without a digit, each
@@ -648,6 +785,11 @@ def builtin_functions() -> dict[str, Function]:
                  common_bigrams, "two-letter pieces both texts contain (normalised, no digits): "
                  "a rough keyword overlap", "common_bigrams(text, text) -> list of text",
                  total=True),
+        Function("related", _fixed("related", (TEXT, _TEXT_LIST), BOOL), related,
+                 "one of the texts of the list is related to the text (normalised): one "
+                 "contains the other, or they have three common_bigrams — matched through an "
+                 "index, so every task against every indicator is not quadratic",
+                 "related(text, list of text) -> bool", total=True),
         Function("parents_of", _fixed("parents_of", (TEXT, TEXT), _TEXT_LIST), _parents_of,
                  "the 一级指标 a 二级指标 may sit under in the profile (aliases resolved); empty "
                  "for an unknown 二级", "parents_of(level2, profile) -> list of text", total=True),
