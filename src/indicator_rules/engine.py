@@ -53,8 +53,8 @@ from indicator_rules.model import (
 )
 from indicator_rules.source import SourceRef
 
-__all__ = ["DEFAULT_BUDGET", "CompiledRule", "RuleBlueprint", "compile_rule", "format_value", "rebuild_rule",
-           "run_batch", "run_rules"]
+__all__ = ["DEFAULT_BUDGET", "CompiledRule", "RuleBlueprint", "compile_rule", "format_value",
+           "rebuild_rule", "run_batch", "run_rules"]
 
 _EVIDENCE_ITEMS = 5
 _EVIDENCE_TEXT = 200

@@ -352,7 +352,7 @@ def repeated_paragraphs(text: str, min_length: Decimal) -> tuple[str, ...]:
     while index < len(sentences):
         # the shortest run of at least min_length characters, and the longest that occurs again
         shortest = max(index + 1, bisect.bisect_left(starts, starts[index] + need))
-        best = _longest(lambda length: again(index, length), shortest - index,
+        best = _longest(functools.partial(again, index), shortest - index,
                         len(sentences) - index - 1)
         if best:
             found.append("".join(sentences[index:index + best]).strip())
