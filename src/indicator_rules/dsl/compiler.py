@@ -305,10 +305,14 @@ class _Writer:
             with self.block("if chars < 0:"):
                 self.emit(f"{budget}.too_much_text()")
 
-    def check_clock(self, index: str) -> None:
-        """In a loop over ``index``: read the clock every CLOCK_EVERY elements."""
-        _own(CLOCK_EVERY & (CLOCK_EVERY - 1) == 0, str(CLOCK_EVERY))  # a power of two
-        with self.block(f"if {index} & {CLOCK_EVERY - 1} == {CLOCK_EVERY - 1}:"):
+    def check_clock(self, index: str, check: str) -> None:
+        """In a loop over ``index``: read the clock when the index passes the local ``check``
+        (7 before the loop): at the 8th element, the 16th, 32nd, 64th, then every
+        CLOCK_EVERY — so a slow loop stops within about its time budget again, and a loop
+        of a few elements reads the clock once at most."""
+        with self.block(f"if {index} > {check}:"):
+            self.emit(f"{check} = {index} + ({index} if {index} < {CLOCK_EVERY} "
+                      f"else {CLOCK_EVERY})")
             self.emit(f"{self.variable(BUDGET)}.check_clock(deadline)")
 
     def prologue(self) -> list[str]:
@@ -832,10 +836,11 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
         items = writer.temp("items")
         writer.emit(f"{items} = {writer.value(plan.loop_base)} or ()")
         writer.spend(f"len({items})")
-        element, index = writer.temp("v"), writer.temp("index")
+        element, index, check = writer.temp("v"), writer.temp("index"), writer.temp("check")
+        writer.emit(f"{check} = 7")
         loop = writer.block(f"for {index}, {element} in enumerate({items}):")
         loop.__enter__()
-        writer.check_clock(index)
+        writer.check_clock(index, check)
         writer.repeating += 1
         for name in plan.loop_names:
             writer.scope[name] = element

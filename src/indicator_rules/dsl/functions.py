@@ -337,6 +337,8 @@ def repeated_paragraphs(text: str, min_length: Decimal) -> tuple[str, ...]:
         return ()
     # characters: the lengths compared are whole numbers
     need = 0 if min_length.is_infinite() else max(0, math.ceil(min_length))
+    if need and len(whole) < 2 * need:  # no room for a passage and its repetition
+        return ()
     gram = min(_GRAM, need)
     last_at = _last_positions(whole, gram)
 
@@ -598,6 +600,11 @@ def related(text: str, others: tuple[str | None, ...]) -> bool:
     list is indexed once (by its characters and two-letter pieces) and ``text`` looked up in
     the index, so matching every task with every indicator is not quadratic.
     """
+    if len(others) <= _FEW_TEXTS:  # a short list: each of its texts asked in turn
+        own = normalize_text(text)
+        pieces = _bigrams(own)[1]
+        return any(other is not None and _related_pair(own, normalize_text(other), pieces)
+                   for other in others)
     index = _TEXT_INDEXES.get(id(others))
     if index is None or index.given is not others:
         index = _TEXT_INDEXES[id(others)] = _Texts.of(others)
@@ -608,6 +615,17 @@ def related(text: str, others: tuple[str | None, ...]) -> bool:
     own = normalize_text(text)
     return (_contains_one_of(own, index) or _inside_one_of(own, index)
             or _shares_bigrams(own, index, 3))
+
+
+_FEW_TEXTS = 32  # lists up to this long are not indexed
+
+
+def _related_pair(own: str, other: str, pieces: frozenset[str]) -> bool:
+    """:func:`related` for one other text (both normalised; ``pieces``: the bigrams of own)."""
+    if other in own or own in other:
+        return True
+    shared = pieces & _bigrams(other)[1]
+    return len(shared) >= 3
 
 
 def _contains_one_of(own: str, index: _Texts) -> bool:
