@@ -272,7 +272,8 @@ def _repeated_paragraphs_by_definition(text: str, min_length: Decimal) -> tuple[
     return tuple(found)
 
 
-_SENTENCE_PIECES = ["甲乙", "丙丁戊", "甲乙丙", "。", "；", "\n", "，", " ", "指标1:", "己庚辛壬癸", "甲"]
+_SENTENCE_PIECES = ["甲乙", "丙丁戊", "甲乙丙", "。", "；", "\n", "，", " ", "指标1:", "己庚辛壬癸",
+                    "甲"]
 
 
 @given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=30).map("".join),

@@ -143,9 +143,13 @@ def test_a_list_of_literals_gives_the_nodes_of_the_general_list(items: str):
     item by the grammar. The literals they share come out the same, each where it stands."""
     fast = parse_expression(f"[{items}]")
     general = parse_expression(f"[{items}, x]")
-    assert isinstance(fast, n.ListLiteral) and isinstance(general, n.ListLiteral)
-    assert fast.items == general.items[:-1] and fast.span == general.span
+    assert isinstance(fast, n.ListLiteral)
+    assert isinstance(general, n.ListLiteral)
+    assert fast.items == general.items[:-1]
+    assert fast.span == general.span
     for quick, slow in zip(fast.items, general.items, strict=False):
+        assert isinstance(quick, n.Constant)
+        assert isinstance(slow, n.Constant)
         assert getattr(quick.value, "positions", None) == getattr(slow.value, "positions", None)
 
 

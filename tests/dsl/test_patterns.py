@@ -56,8 +56,12 @@ def test_a_guarded_search_that_runs_out_of_time_is_an_evaluation_error():
 def test_guarded_patterns_compare_and_pickle_by_their_text():
     pattern = compile_pattern(r"\d+x")
     again = pickle.loads(pickle.dumps(pattern))
-    assert again == pattern and hash(again) == hash(pattern) and again is not pattern
-    assert again.found("12x", None) and not again.found("12", None)
+    assert again == pattern
+    assert hash(again) == hash(pattern)
+    assert again is not pattern
+    assert isinstance(again, GuardedPattern)
+    assert again.found("12x", None)
+    assert not again.found("12", None)
 
 
 def test_too_long_or_invalid_patterns_are_refused_with_their_position():
