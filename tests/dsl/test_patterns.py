@@ -24,6 +24,8 @@ from indicator_rules.dsl.semantics import EvaluationError
     r"[，,；;。]", r"(率|比例|比率|比重|占比|满意度)$", r"^(无|待定|待填|暂无|NA|N/A|na|n/a|略)$",
     r"第?[一二三四1-4１-４]季度|上半年", r"\d{1,3}", r"^\s*+[（(]?(\d{1,3})[)）]?\s*+$",
     r"^(?:[xX×＊]++|某某++|待定)$", r"\A\s*+x",
+    # not anchored, but no run of spaces takes the % a match starts with
+    r"[%％]\s*+(?:[的地]\s*+)?(?:坚持|执行)(?![\u4e00-\u9fff]{0,4}率)|(?:确保|实现)\s*+100",
 ])
 def test_bounded_patterns_run_on_re(pattern: str):
     assert isinstance(compile_pattern(pattern), re.Pattern)
@@ -37,6 +39,9 @@ def test_bounded_patterns_run_on_re(pattern: str):
     r"(?m)^\s*+x",  # ^ of every line
     r"(?:a|a){0,40}b",  # bounded, but 2**40 ways to try
     r"[%％]\s*(?:的|地)?\s*(?:坚持)(?![\u4e00-\u9fff]{0,4}率)",
+    r"x[^y]*+z",  # possessive, but the run may hold the x a match starts with
+    r"1\d*+x",
+    r"(?i)a\s*+b",
 ])
 def test_patterns_that_may_backtrack_are_guarded(pattern: str):
     assert isinstance(compile_pattern(pattern), GuardedPattern)

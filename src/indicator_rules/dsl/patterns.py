@@ -9,10 +9,13 @@ uses):
 * **bounded** patterns run on :mod:`re` (the fastest): patterns whose work at one position of
   the text is bounded by the pattern alone — no unbounded repetition (``*``, ``+``, ``{n,}``)
   and no back-reference, so a search costs at most a constant per character — and patterns
-  anchored at the start of the text (``^``, ``\\A``, without the ``m`` flag) whose unbounded
-  repetitions are all possessive (``\\s*+``, ``[…]++``): they are tried at one position only and
-  never give characters back. In both, the number of ways the pattern can try to match at one
-  position (alternatives × repetition counts) is at most :data:`MAX_WAYS`;
+  whose unbounded repetitions are all possessive (``\\s*+``, ``[…]++``: they never give
+  characters back) and either anchored at the start of the text (``^``, ``\\A``, without the
+  ``m`` flag: tried at one position only) or starting with one of a few characters that none of
+  those repetitions takes (``[%％]\\s*+…``: a run of spaces is scanned from the % before it, not
+  from every position). In all, the number of ways the pattern can try to match at one
+  position (alternatives × repetition counts, times its bounded width) is at most
+  :data:`MAX_WAYS`;
 * **guarded** patterns — every other one — run on the ``regex`` library (a well-kept
   drop-in for ``re``: the same syntax, lookarounds included, and the same Unicode meaning of
   ``\\d``, ``\\s`` and ``\\w``) with a timeout: the time the rule has left of its budget. A search
@@ -131,10 +134,22 @@ def _bounded(tree: sre_parse.SubPattern) -> bool:
     ways = shape.ways(tree.data)
     if ways is None:
         return False
-    if shape.possessive:  # tried at the start only, each possessive run scanned once a way
-        return (ways <= MAX_WAYS and not tree.state.flags & re.MULTILINE
-                and _anchored(tree.data))
-    return ways * max(1, _width(tree)) <= MAX_WAYS
+    if not shape.scans:
+        return ways * max(1, _width(tree)) <= MAX_WAYS
+    if _anchored(tree.data) and not tree.state.flags & re.MULTILINE:
+        return ways <= MAX_WAYS  # tried at the start only, each run scanned once a way
+    return ways * (_reach(tree.data) + 1) <= MAX_WAYS and _scans_stop_at_starts(tree, shape)
+
+
+def _scans_stop_at_starts(tree: sre_parse.SubPattern, shape: _Shape) -> bool:
+    """Whether no possessive run can take a character a match may start with
+    (``[%％]\\s*+…``: a run of spaces never holds a %): then a stretch of text is scanned from
+    at most as many starts as the pattern's other parts are wide, and the search is linear."""
+    if tree.state.flags & re.IGNORECASE:
+        return False
+    starts = _first_characters(tree.data)
+    return starts is not None and not any(
+        _takes(op, argument, char) for op, argument in shape.scans for char in starts)
 
 
 class _Shape:
@@ -142,7 +157,9 @@ class _Shape:
     it repeats without bound (possessively: ``possessive``)."""
 
     def __init__(self) -> None:
-        self.possessive = False
+        #: what each possessive unbounded repetition takes: one character's item, or
+        #: (None, None) when it repeats more than one
+        self.scans: list[tuple[Any, Any]] = []
 
     def ways(self, items: Iterable[tuple[Any, Any]]) -> int | None:
         """The number of ways ``items`` (in sequence) may try to match at one position (an
@@ -179,8 +196,8 @@ class _Shape:
         if most is sre.MAXREPEAT:
             if op is not sre.POSSESSIVE_REPEAT:
                 return None
-            self.possessive = True  # scans once and keeps what it took
-            return inner
+            self.scans += body.data if len(body.data) == 1 else [(None, None)]
+            return inner  # scans once and keeps what it took
         total, power = 0, 1
         for count in range(most + 1):
             if count >= least:
@@ -198,6 +215,82 @@ def _width(tree: sre_parse.SubPattern) -> int:
     except OverflowError:
         return MAX_WAYS + 1
     return min(widest, MAX_WAYS + 1)
+
+
+def _reach(items: Iterable[tuple[Any, Any]]) -> int:
+    """The most characters the pattern's parts other than its possessive runs take (and its
+    lookarounds look at), capped."""
+    total = 0
+    for op, argument in items:
+        if op is sre.BRANCH:
+            width = max(_reach(branch.data) for branch in argument[1])
+        elif op is sre.SUBPATTERN:
+            width = _reach(argument[3].data)
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            width = _reach(argument[1].data)
+        elif op is sre.ATOMIC_GROUP:
+            width = _reach(argument.data)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            most, body = argument[1], argument[2]
+            width = 0 if most is sre.MAXREPEAT else most * _reach(body.data)
+        else:
+            width = 0 if op is sre.AT else 1
+        total = min(total + width, MAX_WAYS + 1)
+    return total
+
+
+def _first_characters(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """The characters every match starts with (a few literals), or None when not known."""
+    for op, argument in items:
+        if op is sre.AT:
+            continue  # takes no character
+        if op is sre.LITERAL:
+            return {chr(argument)}
+        if op is sre.SUBPATTERN:
+            return _first_characters(argument[3].data)
+        if op is sre.BRANCH:
+            found: set[str] = set()
+            for branch in argument[1]:
+                more = _first_characters(branch.data)
+                if more is None:
+                    return None
+                found |= more
+            return found
+        if op is sre.IN and all(kind is sre.LITERAL for kind, _ in argument):
+            return {chr(code) for _, code in argument}
+        if op in (sre.MAX_REPEAT, sre.POSSESSIVE_REPEAT, sre.MIN_REPEAT) and argument[0] >= 1:
+            return _first_characters(argument[2].data)
+        return None
+    return None
+
+
+_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D",
+               sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_NOT_SPACE: r"\S",
+               sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W"}
+
+
+def _takes(op: Any, argument: Any, char: str) -> bool:
+    """Whether the one-character item (``op``, ``argument``) may take ``char`` (when not sure:
+    yes)."""
+    if op is sre.LITERAL:
+        return bool(ord(char) == argument)
+    if op is sre.NOT_LITERAL:
+        return bool(ord(char) != argument)
+    if op is not sre.IN:
+        return True
+    negated = bool(argument) and argument[0][0] is sre.NEGATE
+    hit = False
+    for kind, value in argument:
+        if kind is sre.LITERAL:
+            hit |= ord(char) == value
+        elif kind is sre.RANGE:
+            hit |= value[0] <= ord(char) <= value[1]
+        elif kind is sre.CATEGORY:
+            category = _CATEGORIES.get(value)
+            hit |= category is None or re.match(category, char) is not None
+        elif kind is not sre.NEGATE:
+            return True
+    return hit != negated
 
 
 def _anchored(items: list[tuple[Any, Any]]) -> bool:
