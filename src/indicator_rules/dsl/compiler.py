@@ -574,15 +574,8 @@ class _Writer:
         with self.block("else:") if not known else contextlib.nullcontext():
             self.spend(f"len({items})")
             self.emit(f"{result} = []")
-            if self.in_rule:  # a rule's run reads the clock within a long or slow loop too
-                index, check = self.temp("index"), self.temp("check")
-                self.emit(f"{check} = 7")
-                loop = self.block(f"for {index}, {local} in enumerate({items}):")
-            else:
-                loop = self.block(f"for {local} in {items}:")
-            with loop, self.bound(element, local, non_null=self.elements_non_null(collection)):
-                if self.in_rule:
-                    self.check_clock(index, check)
+            with self.block(f"for {local} in {items}:"), \
+                    self.bound(element, local, non_null=self.elements_non_null(collection)):
                 self.repeating += 1
                 body(result)
                 self.repeating -= 1

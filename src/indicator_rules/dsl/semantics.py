@@ -54,10 +54,9 @@ MAX_TEXT_CHARS = 10_000_000
 #: run for hours (an expensive function over a huge form, a regular expression that
 #: backtracks) into a ``rule-error`` finding.
 RULE_SECONDS = 5.0
-#: A compiled rule reads the clock about once every this many list visits, and in each loop
-#: (``for each``, ``where``, ``select``) at the 8th, 16th, 32nd and 64th element, then every
-#: this many: often enough to stop within about the time budget again, rarely enough to cost
-#: little.
+#: A compiled rule reads the clock about once every this many list visits, and in its
+#: ``for each`` at the 8th, 16th, 32nd and 64th element, then every this many: often enough to
+#: stop within about the time budget again, rarely enough to cost little.
 CLOCK_EVERY = 64
 
 _clock = time.monotonic
