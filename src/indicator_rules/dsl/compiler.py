@@ -218,6 +218,7 @@ class _Writer:
         #: node → the local holding its value (see ``value``)
         self.available: dict[Hashable, str] = {}
         self.counts_text = False  # a rule's function that counts the text it makes
+        self.uses_clock = False  # a rule's function that reads the clock (loops, regexes)
 
 
     # ---------------------------------------------------------------------- writing
@@ -284,6 +285,7 @@ class _Writer:
         # reads the clock when the count passes ``tick`` (every CLOCK_EVERY visits)
         budget = self.variable(BUDGET)
         if self.in_rule:
+            self.uses_clock = True
             self.emit(f"steps -= {count}")
             with self.block("if steps < tick:"):
                 self.emit(f"tick = {budget}.tick(steps, deadline)")
@@ -310,6 +312,7 @@ class _Writer:
         (7 before the loop): at the 8th element, the 16th, 32nd, 64th, then every
         CLOCK_EVERY — so a slow loop stops within about its time budget again, and a loop
         of a few elements reads the clock once at most."""
+        self.uses_clock = True
         with self.block(f"if {index} > {check}:"):
             self.emit(f"{check} = {index} + ({index} if {index} < {CLOCK_EVERY} "
                       f"else {CLOCK_EVERY})")
@@ -322,9 +325,10 @@ class _Writer:
             read = f"env.get({key})" if name == BUDGET and not self.in_rule else f"env[{key}]"
             lines.append(f"    {local} = {read}")
             if name == BUDGET and self.in_rule:
-                lines += [f"    steps = {local}.limit",
-                          f"    tick = steps - {CLOCK_EVERY} if steps > {CLOCK_EVERY} else 0",
-                          f"    deadline = _clock() + {local}.seconds"]
+                lines.append(f"    steps = {local}.limit")
+                if self.uses_clock:  # a rule without loops or regexes cannot run long
+                    lines += [f"    tick = steps - {CLOCK_EVERY} if steps > {CLOCK_EVERY} else 0",
+                              f"    deadline = _clock() + {local}.seconds"]
                 if self.counts_text:
                     lines.append(f"    chars = {local}.chars")
         lines += [f"    {memo} = _UNSET" for memo in sorted(self.memos)]
@@ -412,6 +416,8 @@ class _Writer:
              if value is not NOT_CONSTANT})
         if written is not None:  # a built-in written out: this package's own expression
             template, values = written
+            if self.in_rule and "{deadline}" in template:
+                self.uses_clock = True
             call = template.format(*arguments, deadline="deadline" if self.in_rule else "None",
                                    **{f"c{number}": self.constant(value)
                                       for number, value in enumerate(values)})
