@@ -29,7 +29,6 @@ import hashlib
 import itertools
 import linecache
 import marshal
-import time
 import types
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from decimal import Decimal
@@ -122,7 +121,7 @@ def _base_namespace() -> dict[str, Any]:
     return {
         "_UNSET": _UNSET, "_arithmetic": arithmetic, "_compare": compare,
         "_contains": contains, "_negation": negation, "_Decimal": Decimal,
-        "_frozenset": frozenset, "_clock": time.monotonic, "__builtins__": {
+        "_frozenset": frozenset, "__builtins__": {
             "tuple": tuple, "len": len, "enumerate": enumerate,
         },
     }
@@ -288,7 +287,7 @@ class _Writer:
             self.uses_clock = True
             self.emit(f"steps -= {count}")
             with self.block("if steps < tick:"):
-                self.emit(f"tick = {budget}.tick(steps, deadline)")
+                self.emit(f"tick, deadline = {budget}.tick(steps, deadline)")
         else:  # an expression on its own spends from the budget it is given, if any
             with self.block(f"if {budget} is not None:"):
                 self.emit(f"{budget}.spend({count})")
@@ -316,7 +315,7 @@ class _Writer:
         with self.block(f"if {index} > {check}:"):
             self.emit(f"{check} = {index} + ({index} if {index} < {CLOCK_EVERY} "
                       f"else {CLOCK_EVERY})")
-            self.emit(f"{self.variable(BUDGET)}.check_clock(deadline)")
+            self.emit(f"deadline = {self.variable(BUDGET)}.check_clock(deadline)")
 
     def prologue(self) -> list[str]:
         lines = []
@@ -327,8 +326,9 @@ class _Writer:
             if name == BUDGET and self.in_rule:
                 lines.append(f"    steps = {local}.limit")
                 if self.uses_clock:  # a rule without loops or regexes cannot run long
+                    # the clock starts at the first check (see Budget.check_clock)
                     lines += [f"    tick = steps - {CLOCK_EVERY} if steps > {CLOCK_EVERY} else 0",
-                              f"    deadline = _clock() + {local}.seconds"]
+                              "    deadline = None"]
                 if self.counts_text:
                     lines.append(f"    chars = {local}.chars")
         lines += [f"    {memo} = _UNSET" for memo in sorted(self.memos)]
@@ -416,8 +416,9 @@ class _Writer:
              if value is not NOT_CONSTANT})
         if written is not None:  # a built-in written out: this package's own expression
             template, values = written
-            if self.in_rule and "{deadline}" in template:
+            if self.in_rule and "{deadline}" in template:  # the time the rule has left
                 self.uses_clock = True
+                self.emit(f"deadline = {self.variable(BUDGET)}.check_clock(deadline)")
             call = template.format(*arguments, deadline="deadline" if self.in_rule else "None",
                                    **{f"c{number}": self.constant(value)
                                       for number, value in enumerate(values)})

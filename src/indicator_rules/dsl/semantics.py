@@ -69,13 +69,13 @@ class Budget:
     and declaration).
 
     The reference interpreter spends from ``remaining`` and ``chars_left`` and reads the
-    clock at every :meth:`spend`. A compiled rule's run only reads ``limit``, ``chars`` and
-    ``seconds``: it counts its own visits and characters in local variables, from its own
-    deadline (so one budget in the environment serves every rule of a declaration), reads the
-    clock at :meth:`tick` and calls :meth:`exhausted` / :meth:`too_much_text` when a count
-    runs out. What the run had left of its visits goes on, as one budget, to the messages,
-    evidence and severities of its findings, which spend from ``remaining`` (``deadline``: the
-    run's, which they share).
+    clock at every :meth:`spend` (from the first). A compiled rule's run only reads ``limit``,
+    ``chars`` and ``seconds``: it counts its own visits and characters in local variables and
+    keeps its own deadline (so one budget in the environment serves every rule of a
+    declaration), reads the clock at :meth:`tick` and :meth:`check_clock` and calls
+    :meth:`exhausted` / :meth:`too_much_text` when a count runs out. What the run had left of
+    its visits goes on, as one budget, to the messages, evidence and severities of its
+    findings, which spend from ``remaining`` (with a clock of their own, in ``deadline``).
     """
 
     __slots__ = ("chars", "chars_left", "deadline", "limit", "remaining", "seconds")
@@ -89,19 +89,12 @@ class Budget:
         self.seconds = seconds
         self.deadline = deadline
 
-    def start(self) -> float:
-        """The deadline of a run starting now (a compiled rule's first statement)."""
-        return _clock() + self.seconds
-
     def spend(self, steps: int) -> None:
         """Count ``steps`` visits; raise when the budget is exhausted or the time is up."""
         self.remaining -= steps
         if self.remaining < 0:
             self.exhausted()
-        if self.deadline is None:
-            self.deadline = self.start()
-        elif _clock() > self.deadline:
-            self.out_of_time()
+        self.deadline = self.check_clock(self.deadline)
 
     def spend_text(self, text: str | None) -> str | None:
         """Count the characters of ``text`` (just made); raise when too many were made."""
@@ -111,19 +104,24 @@ class Budget:
                 self.too_much_text()
         return text
 
-    def tick(self, steps: int, deadline: float) -> int:
+    def tick(self, steps: int, deadline: float | None) -> tuple[int, float]:
         """A compiled rule's check, every :data:`CLOCK_EVERY` visits: raise when ``steps``
         (the visits it has left) is negative or ``deadline`` has passed; else the count of
-        visits left at which to check again."""
+        visits left at which to check again, and the deadline (see :meth:`check_clock`)."""
         if steps < 0:
             self.exhausted()
-        self.check_clock(deadline)
-        return max(steps - CLOCK_EVERY, 0)
+        return max(steps - CLOCK_EVERY, 0), self.check_clock(deadline)
 
-    def check_clock(self, deadline: float) -> None:
-        """Raise when ``deadline`` has passed."""
-        if _clock() > deadline:
+    def check_clock(self, deadline: float | None) -> float:
+        """Raise when ``deadline`` has passed; the deadline — set now, when there is none yet:
+        a compiled rule starts its clock at its first check, so a run too short to reach one
+        never reads the clock."""
+        now = _clock()
+        if deadline is None:
+            return now + self.seconds
+        if now > deadline:
             self.out_of_time()
+        return deadline
 
     def exhausted(self) -> None:
         """Raise the error of a rule that visited more than :attr:`limit` list elements (a
