@@ -231,11 +231,11 @@ def test_a_rule_that_runs_too_long_is_a_rule_error_finding():
     assert report.rules_errored == 1
 
 
-@pytest.mark.parametrize(("nap", "errored"), [(0.02, 0), (0.2, 1)])
+@pytest.mark.parametrize(("nap", "errored"), [(0.003, 0), (0.03, 1)])
 def test_a_batch_rule_has_the_time_of_each_declaration_of_the_batch(nap: float, errored: int):
-    """20 declarations, a budget of 0.05 s each: 20 naps of 0.02 s (0.4 s) fit the batch's
-    1 s; naps of 0.2 s do not (the clock starts at the 8th declaration, 1.6 s in, and at the
-    16th the second is past)."""
+    """34 declarations with a budget of 0.3 / 34 s each: 0.3 s for the batch rule. Naps of
+    3 ms (0.1 s) fit; naps of 30 ms do not (the clock starts at the 16th declaration, 0.48 s
+    in, and at the 32nd its 0.3 s are past)."""
     registry = FunctionRegistry()
     def sleep(_name: str) -> bool:
         time.sleep(nap)
@@ -248,11 +248,11 @@ def test_a_batch_rule_has_the_time_of_each_declaration_of_the_batch(nap: float, 
           require nap(d.id)
           message "m"
     """), functions=registry)
-    forms = [ProjectDeclaration(id=f"p{n}") for n in range(20)]
-    reports = run_batch(ruleset.compiled, forms, budget=Budget(seconds=0.05))
-    assert [report.rules_errored for report in reports] == [errored] * 20
+    forms = [ProjectDeclaration(id=f"p{n}") for n in range(34)]
+    reports = run_batch(ruleset.compiled, forms, budget=Budget(seconds=0.3 / 34))
+    assert [report.rules_errored for report in reports] == [errored] * 34
     if errored:
-        assert "longer than its time budget of 1 seconds" in reports[0].findings[0].message
+        assert "longer than its time budget of 0.3 seconds" in reports[0].findings[0].message
 
 
 def test_the_default_budget_is_the_documented_one():

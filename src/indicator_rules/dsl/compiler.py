@@ -308,9 +308,9 @@ class _Writer:
 
     def check_clock(self, index: str, check: str) -> None:
         """In a loop over ``index``: read the clock when the index passes the local ``check``
-        (7 before the loop): at the 8th element, the 16th, 32nd, 64th, then every
-        CLOCK_EVERY — so a slow loop stops within about its time budget again, and a loop
-        of a few elements reads the clock once at most."""
+        (15 before the loop): at the 16th element, the 32nd, 64th, then every CLOCK_EVERY —
+        so a slow loop stops within about twice its time budget, and a loop over a form's
+        rows (rarely more than 16) does not read it."""
         self.uses_clock = True
         with self.block(f"if {index} > {check}:"):
             self.emit(f"{check} = {index} + ({index} if {index} < {CLOCK_EVERY} "
@@ -844,7 +844,7 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
         writer.emit(f"{items} = {writer.value(plan.loop_base)} or ()")
         writer.spend(f"len({items})")
         element, index, check = writer.temp("v"), writer.temp("index"), writer.temp("check")
-        writer.emit(f"{check} = 7")
+        writer.emit(f"{check} = 15")
         loop = writer.block(f"for {index}, {element} in enumerate({items}):")
         loop.__enter__()
         writer.check_clock(index, check)

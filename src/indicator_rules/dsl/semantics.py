@@ -55,7 +55,7 @@ MAX_TEXT_CHARS = 10_000_000
 #: backtracks) into a ``rule-error`` finding.
 RULE_SECONDS = 5.0
 #: A compiled rule reads the clock about once every this many list visits, and in its
-#: ``for each`` at the 8th, 16th, 32nd and 64th element, then every this many: often enough to
+#: ``for each`` at the 16th, 32nd and 64th element, then every this many: often enough to
 #: stop within about the time budget again, rarely enough to cost little.
 CLOCK_EVERY = 64
 
