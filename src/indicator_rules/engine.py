@@ -5,7 +5,10 @@ kind ``rule-error`` for that rule and declaration; the other rules still run. Ev
 bounded: rules have no loops but ``for each``, ``where`` and ``select`` over finite lists, no
 recursion, expressions are nested at most :data:`~indicator_rules.dsl.grammar.MAX_NESTING` deep,
 and each run of a rule may visit at most :data:`~indicator_rules.dsl.semantics.MAX_STEPS` list
-elements.
+elements, make at most :data:`~indicator_rules.dsl.semantics.MAX_TEXT_CHARS` characters of text
+and take at most :data:`~indicator_rules.dsl.semantics.RULE_SECONDS` seconds (a batch rule: each
+times the declarations of the batch); regular expressions run linear or under that time budget
+(:mod:`indicator_rules.dsl.patterns`). Running out of any is a ``rule-error`` finding.
 
 Batch rules (``applies to batch``) run once over a batch of declarations (:func:`run_batch`);
 each of their findings belongs to the declaration it is about and goes into that report.
@@ -37,7 +40,8 @@ from indicator_rules.dsl.compiler import (
     rebuild_rule_function,
 )
 from indicator_rules.dsl.hoister import hoist, new_slots
-from indicator_rules.dsl.semantics import BUDGET, MAX_STEPS, Budget
+from indicator_rules.dsl.patterns import GuardedPattern
+from indicator_rules.dsl.semantics import BUDGET, Budget
 from indicator_rules.dsl.types import DslType, Kind, RuntimeContext
 from indicator_rules.findings import Finding, Report, Severity
 from indicator_rules.model import (
@@ -49,8 +53,8 @@ from indicator_rules.model import (
 )
 from indicator_rules.source import SourceRef
 
-__all__ = ["CompiledRule", "RuleBlueprint", "compile_rule", "format_value", "rebuild_rule",
-           "run_batch", "run_rules"]
+__all__ = ["DEFAULT_BUDGET", "CompiledRule", "RuleBlueprint", "compile_rule", "format_value",
+           "rebuild_rule", "run_batch", "run_rules"]
 
 _EVIDENCE_ITEMS = 5
 _EVIDENCE_TEXT = 200
@@ -113,7 +117,7 @@ def _text(value: Any) -> str:
     if value is None:
         return "（空）"
     text: str = value if value.__class__ is str else (
-        str(value.pattern) if isinstance(value, re.Pattern) else str(value))
+        str(value.pattern) if isinstance(value, re.Pattern | GuardedPattern) else str(value))
     return text if len(text) <= _EVIDENCE_TEXT else text[:_EVIDENCE_TEXT] + "…"
 
 
@@ -296,11 +300,18 @@ def _source_of(obj: Any, fallback: SourceRef | None) -> SourceRef | None:
 
 
 def _findings(rule: CompiledRule, declaration: Declaration, failures: Sequence[Failure],
-              limit: int) -> list[Finding]:
+              budget: Budget) -> list[Finding]:
     """The findings of one run: their messages, evidence and severities spend, together, what
     the run left of its budget (so a message cannot multiply the work by the findings)."""
-    left = Budget(limit, failures[-1][2][BUDGET])
+    left = _left(budget, failures)
     return [_finding(rule, declaration, failure, left) for failure in failures]
+
+
+def _left(budget: Budget, failures: Sequence[Failure]) -> Budget:
+    """What the findings of a run may spend, together: the visits the run left, and the text
+    and time of a run."""
+    return Budget(budget.limit, failures[-1][2][BUDGET], chars=budget.chars,
+                  seconds=budget.seconds)
 
 
 def _finding(rule: CompiledRule, declaration: Declaration, failure: Failure,
@@ -372,18 +383,20 @@ class _Tally:
         return self.findings, self.run, self.skipped, self.errored
 
 
-_BUDGET = Budget()  # compiled code only reads its limit
+#: The budget of one rule's run over one declaration, with the default limits (compiled code
+#: only reads it, so one serves every rule and declaration).
+DEFAULT_BUDGET = Budget()
 _context_of = functools.lru_cache(maxsize=None)(RuntimeContext.of)
 
 
-def _check_one(rules: Sequence[CompiledRule],
-               declaration: Declaration) -> tuple[list[Finding], int, int, int]:
+def _check_one(rules: Sequence[CompiledRule], declaration: Declaration,
+               budget: Budget) -> tuple[list[Finding], int, int, int]:
     """The findings of ``rules`` on ``declaration``, and how many rules ran, were skipped and
     failed (a plain tuple: it is made for every declaration)."""
     # one environment for all the rules: a rule's function only reads it (each run counts its
     # own visits against the budget's limit)
     env = {c.DECLARATION: declaration, CONTEXT: _context_of(declaration.money_unit),
-           BUDGET: _BUDGET}
+           BUDGET: budget}
     kind = declaration.kind
     findings: list[Finding] = []
     skipped = errored = 0
@@ -398,29 +411,33 @@ def _check_one(rules: Sequence[CompiledRule],
                 skipped += 1
                 continue
             if failures:
-                findings += _findings(rule, declaration, failures, _BUDGET.limit)
+                findings += _findings(rule, declaration, failures, budget)
         except Exception as error:
             findings.append(_rule_error(rule, declaration, error))
             errored += 1
     return findings, len(rules) - skipped - errored, skipped, errored
 
 
-def run_rules(rules: Sequence[CompiledRule], declaration: Declaration) -> Report:
-    """Run ``rules`` over one declaration (batch rules are counted as skipped)."""
-    return _report(declaration, *_check_one(rules, declaration))
+def run_rules(rules: Sequence[CompiledRule], declaration: Declaration, *,
+              budget: Budget = DEFAULT_BUDGET) -> Report:
+    """Run ``rules`` over one declaration (batch rules are counted as skipped); ``budget``:
+    the limits of each rule's run (its visits, text and time are counted from its limits)."""
+    return _report(declaration, *_check_one(rules, declaration, budget))
 
 
-def run_batch(rules: Sequence[CompiledRule],
-              declarations: Sequence[Declaration]) -> list[Report]:
+def run_batch(rules: Sequence[CompiledRule], declarations: Sequence[Declaration], *,
+              budget: Budget = DEFAULT_BUDGET) -> list[Report]:
     """Run ``rules`` over a batch: each declaration's own rules, then the batch rules once over
     all of them. One report per declaration, in order; each batch finding is in the report of
     the declaration it is about. A batch rule that fails gives a ``rule-error`` in every report.
+    ``budget``: the limits of a rule's run over one declaration; a batch rule's are these
+    times the declarations of the batch.
     """
     own = [rule for rule in rules if not rule.batch]
     batch_rules = [rule for rule in rules if rule.batch]
     if not batch_rules:  # nothing to add to: each declaration's report as it is made
-        return [run_rules(own, declaration) for declaration in declarations]
-    tallies = [_Tally(*_check_one(own, declaration)) for declaration in declarations]
+        return [run_rules(own, declaration, budget=budget) for declaration in declarations]
+    tallies = [_Tally(*_check_one(own, declaration, budget)) for declaration in declarations]
     in_wan = [_in_wan(declaration) for declaration in declarations]
     position = {id(view): index for index, view in enumerate(in_wan)}
     lists = {
@@ -430,9 +447,11 @@ def run_batch(rules: Sequence[CompiledRule],
     }
     assert set(lists) == set(BATCH_LISTS)
     for rule in batch_rules:
-        # the budget of a batch grows with it: 1,000,000 visits per declaration in the batch
-        budget = Budget(MAX_STEPS * max(1, len(declarations)))
-        env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: budget}
+        # the budget of a batch grows with it: the budget of one declaration for each
+        size = max(1, len(declarations))
+        batch_budget = Budget(budget.limit * size, chars=budget.chars * size,
+                              seconds=budget.seconds * size)
+        env: dict[str, Any] = {**lists, CONTEXT: RuntimeContext(), BUDGET: batch_budget}
         try:
             found = _run_batch_rule(rule, env, declarations, position)
         except Exception as error:
@@ -454,7 +473,7 @@ def _run_batch_rule(rule: CompiledRule, env: dict[str, Any],
     failures = rule.run(env) or []
     if not failures:
         return []
-    left = Budget(env[BUDGET].limit, failures[-1][2][BUDGET])
+    left = _left(env[BUDGET], failures)
     found = []
     for failure in failures:
         index = position[id(failure[4])]  # the element: one of the batch's declarations

@@ -15,8 +15,10 @@ from indicator_rules import ProjectDeclaration
 from indicator_rules.dsl.functions import (
     FunctionRegistry,
     builtin_functions,
+    common_bigrams,
     normalize_text,
     organisations_in,
+    related,
     repeated_paragraphs,
 )
 from indicator_rules.dsl.types import BOOL, TEXT
@@ -135,8 +137,6 @@ def test_end_year(value: str, expected: int | None):
 
 
 def test_common_bigrams_ignore_digits_and_punctuation():
-    from indicator_rules.dsl.functions import common_bigrams
-
     assert common_bigrams("文体活动", "丰富机关干部职工文体生活") == ("文体",)
     assert common_bigrams("培训100人", "完成100项") == ()
     assert common_bigrams("", "文体") == ()
@@ -210,6 +210,7 @@ _TOTAL_SAMPLES: dict[str, list[tuple[object, ...]]] = {
     "parents_of": [("", "mof2021"), ("数量指标", "mof2021")],
     "join": [((), ""), (("a", None), "|")],
     "text": [(Decimal(0),), (Decimal("2021.50"),)],
+    "related": [("", ()), ("培训", ("机关党务干部培训", None)), ("x", ("y",))],
 }
 
 
@@ -241,3 +242,63 @@ def test_years_finds_the_years_written_before_nian():
     assert _years("2021年完成，较2020 年增长") == (Decimal(2021), Decimal(2020))
     assert _years("全年3次") == ()
     assert _years("2021.01-2021.12") == ()
+
+
+# --- repeated_paragraphs and related: fast, and the same as the plain pairwise definitions
+
+
+def _repeated_paragraphs_by_definition(text: str, min_length: Decimal) -> tuple[str, ...]:
+    """repeated_paragraphs as first written: every run of sentences from every start, the rest
+    of the text joined anew for each (quadratic; the oracle)."""
+    sentences = [part for part in re.split(r"(?<=[。；;])|\n", text) if part.strip()]
+    keys = [normalize_text(sentence) for sentence in sentences]
+    found: list[str] = []
+    index = 0
+    while index < len(sentences):
+        best = 0
+        for length in range(1, len(sentences) - index):
+            window = "".join(keys[index:index + length])
+            if len(window) < min_length:
+                continue
+            if window in "".join(keys[index + length:]):
+                best = length
+            else:
+                break
+        if best:
+            found.append("".join(sentences[index:index + best]).strip())
+            index += best
+        else:
+            index += 1
+    return tuple(found)
+
+
+_SENTENCE_PIECES = ["甲乙", "丙丁戊", "甲乙丙", "。", "；", "\n", "，", " ", "指标1:", "己庚辛壬癸",
+                    "甲"]
+
+
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=30).map("".join),
+       st.sampled_from([Decimal(0), Decimal(1), Decimal(3), Decimal("4.5"), Decimal(6),
+                        Decimal(40), Decimal(-2), Decimal("Infinity")]))
+@example("甲乙丙。甲乙丙。甲乙丙。", Decimal(3))
+def test_repeated_paragraphs_is_its_definition(text: str, min_length: Decimal):
+    assert repeated_paragraphs(text, min_length) == _repeated_paragraphs_by_definition(
+        text, min_length)
+
+
+def _related_by_definition(text: str, others: tuple[str | None, ...]) -> bool:
+    own = normalize_text(text)
+    return any(other is not None and (normalize_text(other) in own
+                                      or own in normalize_text(other)
+                                      or len(common_bigrams(other, own)) >= 3)
+               for other in others)
+
+
+_TEXTS = st.lists(st.sampled_from(list("培训党务干部文体活动12 ，")), max_size=9).map("".join)
+
+
+@given(_TEXTS, st.lists(_TEXTS | st.none(), max_size=80).map(tuple))
+@example("党务干部培训", ("机关党务干部培训",))
+@example("", ("",))
+def test_related_is_its_definition(text: str, others: tuple[str | None, ...]):
+    """Short lists are asked in turn, long ones through the index: both as defined."""
+    assert related(text, others) == _related_by_definition(text, others)

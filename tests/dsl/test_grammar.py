@@ -135,3 +135,28 @@ def test_errors_inside_a_message_with_escapes_point_into_the_file():
         parse_ruleset('rule Z01 "t"\n  severity info\n  message "{\\"一批\\" +}"\n', "t.rules")
     # the expression ends at the closing brace, column 21 of the file line (escapes counted)
     assert str(caught.value).startswith("t.rules:3:21: error: expected value")
+
+
+@pytest.mark.parametrize("items", ['"a", 1', ' "中文" ,\n 2.5万元 , 3% ', '"x\\"y", "\\\\d+"', "7"])
+def test_a_list_of_literals_gives_the_nodes_of_the_general_list(items: str):
+    """Word lists are read by one regular expression; a list with a name in it is read item by
+    item by the grammar. The literals they share come out the same, each where it stands."""
+    fast = parse_expression(f"[{items}]")
+    general = parse_expression(f"[{items}, x]")
+    assert isinstance(fast, n.ListLiteral)
+    assert isinstance(general, n.ListLiteral)
+    assert fast.items == general.items[:-1]
+    assert fast.span == general.span
+    for quick, slow in zip(fast.items, general.items, strict=False):
+        assert isinstance(quick, n.Constant)
+        assert isinstance(slow, n.Constant)
+        assert getattr(quick.value, "positions", None) == getattr(slow.value, "positions", None)
+
+
+def test_runs_of_prefix_operators_count_as_nesting_where_they_stand():
+    assert parse_expression("not " * MAX_NESTING + "true") is not None
+    assert parse_expression("not x and not y and " * 40 + "z") is not None  # siblings
+    with pytest.raises(RulesetSyntaxError, match=r":1:65: error: expression nested too deep"):
+        parse_expression("not " * (MAX_NESTING + 1) + "true")
+    with pytest.raises(RulesetSyntaxError, match=r":1:23: error: expression nested too deep"):
+        parse_expression("(" * 8 + "not " * 2 + "-" * 6 + "(1)" + ")" * 8)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ import attrs
 from indicator_rules.dsl import checked as c
 from indicator_rules.dsl import nodes as n
 from indicator_rules.dsl.functions import FunctionRegistry, SignatureError
+from indicator_rules.dsl.patterns import PatternError, compile_pattern
 from indicator_rules.dsl.types import (
     BOOL,
     MONEY,
@@ -506,13 +506,9 @@ class Checker:
                        source.span)
         assert isinstance(argument, c.Const)
         try:
-            pattern = re.compile(argument.value)
-        except re.error as error:
-            self._fail(RulesetSyntaxError, f"invalid regular expression: {error.msg}",
-                       self._inside(source, error.pos or 0))
-            raise AssertionError from None  # unreachable
-        except (OverflowError, RecursionError) as error:
-            self._fail(RulesetSyntaxError, f"regular expression too large: {error}", source.span)
+            pattern = compile_pattern(argument.value)
+        except PatternError as error:
+            self._fail(RulesetSyntaxError, error.message, self._inside(source, error.position))
             raise AssertionError from None  # unreachable
         return c.Const(pattern, TEXT, argument.span, argument.label)
 

@@ -42,6 +42,7 @@ from indicator_rules.dsl.folding import NOT_CONSTANT, constant_value, size, spec
 from indicator_rules.dsl.functions import INLINE_CALL, LENGTH_FUNCTIONS
 from indicator_rules.dsl.semantics import (
     BUDGET,
+    CLOCK_EVERY,
     arithmetic,
     compare,
     contains,
@@ -215,6 +216,9 @@ class _Writer:
         #: values already computed where the code being written runs: structural key of a
         #: node → the local holding its value (see ``value``)
         self.available: dict[Hashable, str] = {}
+        self.counts_text = False  # a rule's function that counts the text it makes
+        self.uses_clock = False  # a rule's function that reads the clock (loops, regexes)
+
 
     # ---------------------------------------------------------------------- writing
 
@@ -276,15 +280,42 @@ class _Writer:
 
     def spend(self, count: str) -> None:
         # a rule's run counts its visits in a local, from the budget's limit (the Budget in
-        # its environment is not changed, so one serves every rule of a declaration)
+        # its environment is not changed, so one serves every rule of a declaration), and
+        # reads the clock when the count passes ``tick`` (every CLOCK_EVERY visits)
         budget = self.variable(BUDGET)
         if self.in_rule:
+            self.uses_clock = True
             self.emit(f"steps -= {count}")
-            with self.block("if steps < 0:"):
-                self.emit(f"{budget}.exhausted()")
+            with self.block("if steps < tick:"):
+                self.emit(f"tick, deadline = {budget}.tick(steps, deadline)")
         else:  # an expression on its own spends from the budget it is given, if any
             with self.block(f"if {budget} is not None:"):
                 self.emit(f"{budget}.spend({count})")
+
+    def spend_text(self, text: str, non_null: bool) -> None:
+        """Count the characters of ``text`` (a local just made) against the budget."""
+        budget = self.variable(BUDGET)
+        if not self.in_rule:
+            with self.block(f"if {budget} is not None:"):
+                self.emit(f"{budget}.spend_text({text})")
+            return
+        self.counts_text = True
+        with self.block(f"if {text} is not None:") if not non_null else \
+                contextlib.nullcontext():
+            self.emit(f"chars -= len({text})")
+            with self.block("if chars < 0:"):
+                self.emit(f"{budget}.too_much_text()")
+
+    def check_clock(self, index: str, check: str) -> None:
+        """In a loop over ``index``: read the clock when the index passes the local ``check``
+        (15 before the loop): at the 16th element, the 32nd, 64th, then every CLOCK_EVERY —
+        so a slow loop stops within about twice its time budget, and a loop over a form's
+        rows (rarely more than 16) does not read it."""
+        self.uses_clock = True
+        with self.block(f"if {index} > {check}:"):
+            self.emit(f"{check} = {index} + ({index} if {index} < {CLOCK_EVERY} "
+                      f"else {CLOCK_EVERY})")
+            self.emit(f"deadline = {self.variable(BUDGET)}.check_clock(deadline)")
 
     def prologue(self) -> list[str]:
         lines = []
@@ -294,6 +325,12 @@ class _Writer:
             lines.append(f"    {local} = {read}")
             if name == BUDGET and self.in_rule:
                 lines.append(f"    steps = {local}.limit")
+                if self.uses_clock:  # a rule without loops or regexes cannot run long
+                    # the clock starts at the first check (see Budget.check_clock)
+                    lines += [f"    tick = steps - {CLOCK_EVERY} if steps > {CLOCK_EVERY} else 0",
+                              "    deadline = None"]
+                if self.counts_text:
+                    lines.append(f"    chars = {local}.chars")
         lines += [f"    {memo} = _UNSET" for memo in sorted(self.memos)]
         return lines
 
@@ -379,16 +416,24 @@ class _Writer:
              if value is not NOT_CONSTANT})
         if written is not None:  # a built-in written out: this package's own expression
             template, values = written
-            call = template.format(*arguments, **{f"c{number}": self.constant(value)
-                                                  for number, value in enumerate(values)})
+            if self.in_rule and "{deadline}" in template:  # the time the rule has left
+                self.uses_clock = True
+                self.emit(f"deadline = {self.variable(BUDGET)}.check_clock(deadline)")
+            call = template.format(*arguments, deadline="deadline" if self.in_rule else "None",
+                                   **{f"c{number}": self.constant(value)
+                                      for number, value in enumerate(values)})
         else:
             name = self.namespace.name(function.implementation, "_f",
                                        ("function", function.name))
             call = f"{name}({', '.join(arguments)})"
         if function.null_safe:
-            return self.known(f"({call})", function.total)
-        # the interpreter evaluates every argument, then gives null if one is null
-        return self.unless_null(arguments, call, total=function.total)
+            result = self.known(f"({call})", function.total)
+        else:  # the interpreter evaluates every argument, then gives null if one is null
+            result = self.unless_null(arguments, call, total=function.total)
+        if function.grows:  # what it made is counted, as the interpreter counts it
+            result = self.local(result)
+            self.spend_text(result, result in self.non_null)
+        return result
 
     def unless_null(self, operands: Sequence[str], expression: str, *, total: bool = True) -> str:
         """``expression``, or null when one of the ``operands`` (locals) is null; ``total``:
@@ -591,7 +636,12 @@ class _Writer:
             value = self.local(value)
             with self.block(f"if {value} is not None:"):
                 self.emit(f"{result}.extend({value})")
-        return self._each(node.collection, node.element, add)
+        mapped = self._each(node.collection, node.element, add)
+        if node.flatten:  # the elements flattening made count as visits (as interpreted)
+            with self.block(f"if {mapped} is not None:") if mapped not in self.non_null \
+                    else contextlib.nullcontext():
+                self.spend(f"len({mapped})")
+        return mapped
 
     def _make_list(self, node: c.MakeList) -> str:
         constant = constant_value(node)
@@ -793,9 +843,11 @@ def compile_rule_function(plan: RulePlan, message: Message = (),
         items = writer.temp("items")
         writer.emit(f"{items} = {writer.value(plan.loop_base)} or ()")
         writer.spend(f"len({items})")
-        element, index = writer.temp("v"), writer.temp("index")
+        element, index, check = writer.temp("v"), writer.temp("index"), writer.temp("check")
+        writer.emit(f"{check} = 15")
         loop = writer.block(f"for {index}, {element} in enumerate({items}):")
         loop.__enter__()
+        writer.check_clock(index, check)
         writer.repeating += 1
         for name in plan.loop_names:
             writer.scope[name] = element

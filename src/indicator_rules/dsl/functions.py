@@ -13,8 +13,11 @@ taking the registry).
 
 from __future__ import annotations
 
+import bisect
 import collections
 import functools
+import itertools
+import math
 import re
 import sys
 import unicodedata
@@ -25,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from indicator_rules.dsl.patterns import GuardedPattern, RulePattern
 from indicator_rules.dsl.types import (
     BOOL,
     NUMBER,
@@ -63,9 +67,12 @@ class Function:
     ``type_rule`` gets the argument types and returns the result type, or raises
     :class:`SignatureError`; ``implementation`` gets the argument values. ``regex_argument`` is
     the index of an argument that must be a text literal holding a regular expression: it is
-    compiled when the ruleset loads and passed compiled. With ``null_safe`` false, a null
-    argument gives null without calling the implementation. ``total``: the implementation never
-    returns None for non-null arguments (a promise the generated code relies on).
+    compiled when the ruleset loads (:func:`~indicator_rules.dsl.patterns.compile_pattern`) and
+    passed compiled. With ``null_safe`` false, a null argument gives null without calling the
+    implementation. ``total``: the implementation never returns None for non-null arguments (a
+    promise the generated code relies on). ``grows``: the result (a text) may be longer than
+    the arguments together (``join([a, a], "")``), so its characters are counted against the
+    run's budget (:data:`~indicator_rules.dsl.semantics.MAX_TEXT_CHARS`).
     """
 
     name: str
@@ -78,6 +85,7 @@ class Function:
     #: never null when no argument is (null-safe: never null at all); the compiler then
     #: leaves out the null checks of what uses the result
     total: bool = False
+    grows: bool = False
 
 
 def _arity(name: str, types: Sequence[DslType], count: int) -> None:
@@ -258,7 +266,9 @@ def _count(items: Sized) -> Decimal:
     return Decimal(len(items))
 
 
-def _matches(text: str, pattern: re.Pattern[str]) -> bool:
+def _matches(text: str, pattern: RulePattern) -> bool:
+    if isinstance(pattern, GuardedPattern):
+        return pattern.found(text, None)
     return pattern.search(text) is not None
 
 
@@ -305,33 +315,78 @@ def organisations_cited(text: str, cues: tuple[str | None, ...]) -> tuple[str, .
     return tuple(found)
 
 
+_SENTENCE_END = re.compile(r"(?<=[。；;])|\n")
+_GRAM = 32  # the longest start of a passage looked up before searching for it
+
+
 def repeated_paragraphs(text: str, min_length: Decimal) -> tuple[str, ...]:
     """Passages of at least ``min_length`` characters (normalised) that occur twice in ``text``.
 
     The text is cut into sentences (。；; and line breaks); a run of consecutive sentences whose
     normalised form appears again later is reported once, as first written.
+
+    Linear in practice: the normalised text is searched (in C) only for a passage whose first
+    characters occur again later, and the longest run that occurs again is found by halving
+    (a run occurs again if a longer one starting at the same sentence does).
     """
-    sentences = [part for part in re.split(r"(?<=[。；;])|\n", text) if part.strip()]
+    sentences = [part for part in _SENTENCE_END.split(text) if part.strip()]
     keys = [normalize_text(sentence) for sentence in sentences]
+    starts = list(itertools.accumulate(map(len, keys), initial=0))
+    whole = "".join(keys)
+    if min_length.is_infinite() and min_length > 0:
+        return ()
+    # characters: the lengths compared are whole numbers
+    need = 0 if min_length.is_infinite() else max(0, math.ceil(min_length))
+    if need and len(whole) < 2 * need:  # no room for a passage and its repetition
+        return ()
+    gram = min(_GRAM, need)
+    last_at = _last_positions(whole, gram)
+
+    def again(index: int, length: int) -> bool:
+        """Whether sentences ``index`` … ``index + length - 1`` occur again after them."""
+        begin, end = starts[index], starts[index + length]
+        if gram and end - begin >= gram and last_at.get(whole[begin:begin + gram], -1) < end:
+            return False
+        return whole.find(whole[begin:end], end) >= 0
+
     found: list[str] = []
     index = 0
     while index < len(sentences):
-        best = 0
-        for length in range(1, len(sentences) - index):
-            window = "".join(keys[index:index + length])
-            if len(window) < min_length:
-                continue
-            rest = "".join(keys[index + length:])
-            if window in rest:
-                best = length
-            else:
-                break
+        # the shortest run of at least min_length characters, and the longest that occurs again
+        shortest = max(index + 1, bisect.bisect_left(starts, starts[index] + need))
+        best = _longest(functools.partial(again, index), shortest - index,
+                        len(sentences) - index - 1)
         if best:
             found.append("".join(sentences[index:index + best]).strip())
             index += best
         else:
             index += 1
     return tuple(found)
+
+
+def _longest(holds: Callable[[int], bool], low: int, high: int) -> int:
+    """The largest number from ``low`` to ``high`` for which ``holds`` (true up to some number,
+    then false), or 0 when it holds for none: tried at ``low``, then doubling, then halving."""
+    if low > high or not holds(low):
+        return 0
+    step = 1
+    while low + step <= high and holds(low + step):
+        low, step = low + step, step * 2
+    high = min(high, low + step - 1)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if holds(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _last_positions(text: str, width: int) -> dict[str, int]:
+    """Where each piece of ``width`` characters of ``text`` last starts (none for width 0)."""
+    if not width:
+        return {}
+    return {text[start:start + width]: start for start in range(len(text) - width + 1)}
 
 
 def _same(types: Sequence[DslType], name: str) -> DslType:
@@ -500,6 +555,113 @@ def common_bigrams(first: str, second: str) -> tuple[str, ...]:
     return tuple(piece for piece in ordered if piece in pieces)
 
 
+@attrs.frozen
+class _Texts:
+    """An index of a list of texts (normalised) for :func:`related`, which it holds (so its id
+    stays its own): the texts, their lengths, and which texts have each character and each
+    two-letter piece (:func:`_bigrams`' pieces, and every piece, digits included)."""
+
+    given: tuple[str | None, ...]
+    texts: frozenset[str]
+    lengths: tuple[int, ...]
+    by_char: dict[str, list[int]]
+    by_piece: dict[str, list[int]]
+    by_bigram: dict[str, list[int]]
+    normalised: tuple[str, ...]
+
+    @classmethod
+    def of(cls, given: tuple[str | None, ...]) -> _Texts:
+        normalised = tuple(normalize_text(text) for text in given if text is not None)
+        by_char: dict[str, list[int]] = {}
+        by_piece: dict[str, list[int]] = {}
+        by_bigram: dict[str, list[int]] = {}
+        for number, text in enumerate(normalised):
+            for char in set(text):
+                by_char.setdefault(char, []).append(number)
+            for piece in {text[start:start + 2] for start in range(len(text) - 1)}:
+                by_piece.setdefault(piece, []).append(number)
+            for piece in _bigrams(text)[1]:
+                by_bigram.setdefault(piece, []).append(number)
+        return cls(given, frozenset(normalised), tuple(sorted({len(t) for t in normalised})),
+                   by_char, by_piece, by_bigram, normalised)
+
+
+#: The indexes of the last few lists :func:`related` was given (a rule asks about one text
+#: after another against the same list, computed once per run). Only a cache.
+_TEXT_INDEXES: collections.OrderedDict[int, _Texts] = collections.OrderedDict()
+
+
+def related(text: str, others: tuple[str | None, ...]) -> bool:
+    """Whether one of ``others`` is related to ``text``, both normalised (:func:`normalize_text`):
+    one contains the other, or they have at least three two-letter pieces in common
+    (:func:`common_bigrams`).
+
+    The same as asking each of ``others`` in turn, without comparing ``text`` with each: the
+    list is indexed once (by its characters and two-letter pieces) and ``text`` looked up in
+    the index, so matching every task with every indicator is not quadratic.
+    """
+    if len(others) <= _FEW_TEXTS:  # a short list: each of its texts asked in turn
+        own = normalize_text(text)
+        pieces = _bigrams(own)[1]
+        return any(other is not None and _related_pair(own, normalize_text(other), pieces)
+                   for other in others)
+    index = _TEXT_INDEXES.get(id(others))
+    if index is None or index.given is not others:
+        index = _TEXT_INDEXES[id(others)] = _Texts.of(others)
+        while len(_TEXT_INDEXES) > _INDEXES_KEPT:
+            _TEXT_INDEXES.popitem(last=False)
+    if not index.texts:
+        return False
+    own = normalize_text(text)
+    return (_contains_one_of(own, index) or _inside_one_of(own, index)
+            or _shares_bigrams(own, index, 3))
+
+
+_FEW_TEXTS = 32  # lists up to this long are not indexed
+
+
+def _related_pair(own: str, other: str, pieces: frozenset[str]) -> bool:
+    """:func:`related` for one other text (both normalised; ``pieces``: the bigrams of own)."""
+    if other in own or own in other:
+        return True
+    shared = pieces & _bigrams(other)[1]
+    return len(shared) >= 3
+
+
+def _contains_one_of(own: str, index: _Texts) -> bool:
+    """Whether ``own`` contains one of the indexed texts (each length looked up as a piece)."""
+    texts = index.texts
+    for length in index.lengths:
+        if length > len(own):
+            break
+        if any(own[start:start + length] in texts for start in range(len(own) - length + 1)):
+            return True
+    return False
+
+
+def _inside_one_of(own: str, index: _Texts) -> bool:
+    """Whether ``own`` stands inside one of the indexed texts: only the texts that have its
+    rarest character or two-letter piece are searched."""
+    if not own:
+        return True  # the empty text is in every text
+    keys = index.by_char if len(own) == 1 else index.by_piece
+    pieces = {own} if len(own) == 1 else {own[start:start + 2] for start in range(len(own) - 1)}
+    candidates = min((keys.get(piece, ()) for piece in pieces), key=len)
+    texts = index.normalised
+    return any(own in texts[number] for number in candidates)
+
+
+def _shares_bigrams(own: str, index: _Texts, least: int) -> bool:
+    """Whether one of the indexed texts has at least ``least`` of the bigrams of ``own``."""
+    shared: dict[int, int] = {}
+    for piece in _bigrams(own)[0]:
+        for number in index.by_bigram.get(piece, ()):
+            count = shared[number] = shared.get(number, 0) + 1
+            if count >= least:
+                return True
+    return False
+
+
 @functools.lru_cache(maxsize=4096)  # a form's name and goal, met again on each of its rows
 def _bigrams(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """The two-letter pieces of ``text`` after :func:`normalize_text` without a digit, each
@@ -616,20 +778,20 @@ def builtin_functions() -> dict[str, Function]:
                                                          if item is not None),
                  "the texts joined with the separator, nulls left out (a key of several fields: "
                  "join([normalize(name), normalize(value.text)], \"|\"))",
-                 "join(list of text, separator) -> text", total=True),
+                 "join(list of text, separator) -> text", total=True, grows=True),
         Function("values_by", _values_by_type, values_by,
                  "the values whose key (at the same place in the list of keys) is the one "
                  "given: the forms of one unit without comparing every form with every other",
                  "values_by(keys, values, key) -> list"),
         Function("text", _fixed("text", (NUMBER,), TEXT), _plain_number,
                  "a number as text (2021 → \"2021\"), e.g. for a key made with join()",
-                 "text(number) -> text", total=True),
+                 "text(number) -> text", total=True, grows=True),
         Function("listing", _fixed("listing", (TEXT, _TEXT_LIST), TEXT.or_null()),
                  lambda label, items: None if not [i for i in items if i is not None]
                  else f"{label}：" + "、".join(i for i in items if i is not None),
                  "「label：a、b」, or null when the list is empty — for messages that name only "
                  "the parts that have something: join([listing(…), listing(…)], \"；\")",
-                 "listing(label, list of text) -> text or null"),
+                 "listing(label, list of text) -> text or null", grows=True),
         Function("profile_title", _fixed("profile_title", (TEXT,), TEXT), _profile_title,
                  "the Chinese name of a taxonomy profile (mof2021 → 财预〔2021〕101号)",
                  "profile_title(profile) -> text"),
@@ -641,6 +803,11 @@ def builtin_functions() -> dict[str, Function]:
                  common_bigrams, "two-letter pieces both texts contain (normalised, no digits): "
                  "a rough keyword overlap", "common_bigrams(text, text) -> list of text",
                  total=True),
+        Function("related", _fixed("related", (TEXT, _TEXT_LIST), BOOL), related,
+                 "one of the texts of the list is related to the text (normalised): one "
+                 "contains the other, or they have three common_bigrams — matched through an "
+                 "index, so every task against every indicator is not quadratic",
+                 "related(text, list of text) -> bool", total=True),
         Function("parents_of", _fixed("parents_of", (TEXT, TEXT), _TEXT_LIST), _parents_of,
                  "the 一级指标 a 二级指标 may sit under in the profile (aliases resolved); empty "
                  "for an unknown 二级", "parents_of(level2, profile) -> list of text", total=True),
@@ -755,13 +922,15 @@ LENGTH_FUNCTIONS: frozenset[Callable[..., Any]] = frozenset({_count})
 #: Built-in functions the compiler writes out instead of calling, by implementation: given the
 #: argument types, which arguments are known non-null, and the values of the constant
 #: arguments (by position), a Python expression of this module's own over the arguments'
-#: locals ``{0}``, ``{1}`` … (non-null unless the function is null-safe) and values made when
-#: the ruleset compiles (``{c0}`` …), or None to call the function. ``_Decimal`` is the
-#: compiler's name for Decimal.
+#: locals ``{0}``, ``{1}`` … (non-null unless the function is null-safe), values made when
+#: the ruleset compiles (``{c0}`` …) and ``{deadline}``, the run's deadline (or None), or None
+#: to call the function. ``_Decimal`` is the compiler's name for Decimal.
 INLINE_CALL: dict[Callable[..., Any],
                   Callable[[Sequence[DslType], Sequence[bool], Mapping[int, Any]], Inline]] = {
     _count: lambda types, non_null, constants: ("_Decimal(len({0}))", ()),
-    _matches: lambda types, non_null, constants: ("({1}.search({0}) is not None)", ()),
+    _matches: lambda types, non_null, constants: (
+        ("{1}.found({0}, {deadline})", ()) if isinstance(constants.get(1), GuardedPattern)
+        else ("({1}.search({0}) is not None)", ())),
     _is_blank: _inline_blank,
     _contains_any: _inline_contains_any,
 }

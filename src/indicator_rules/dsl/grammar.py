@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import contextvars
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -76,6 +76,13 @@ def _span(location: int) -> n.Span:
     return _current.get().span(location)
 
 
+def _offset() -> Callable[[int], int] | None:
+    """How locations of the text being parsed map to the file's: None when they are the same
+    (the file itself, not a message's expression)."""
+    document = _current.get()
+    return document.offset if isinstance(document, _Embedded) else None
+
+
 def _keyword(word: str) -> pp.ParserElement:
     return pp.Regex(rf"{re.escape(word)}(?!\w)").set_name(f"'{word}'")
 
@@ -105,28 +112,34 @@ class SourceText(str):
     expression such as ``"\\d+"`` means what it says.
     """
 
-    positions: tuple[int, ...]
+    positions: Sequence[int]
 
     @classmethod
     def from_literal(cls, raw: str, location: int,
-                     offset: Callable[[int], int] = lambda location: location) -> SourceText:
+                     offset: Callable[[int], int] | None = None) -> SourceText:
         """The text of the literal ``raw`` found at ``location`` (quotes included); ``offset``
-        maps a location of the parsed text to the file's (inside a message they differ)."""
+        maps a location of the parsed text to the file's (inside a message they differ; None:
+        they are the same)."""
         quote = 3 if raw.startswith('"""') else 1
         body_start = location + quote
         body = raw[quote:-quote]
-        chars: list[str] = []
-        positions: list[int] = []
-        index = 0
-        while index < len(body):
-            if quote == 1 and body[index] == "\\" and body[index + 1: index + 2] in ('"', "\\"):
+        positions: Sequence[int]
+        if quote == 3 or "\\" not in body:  # no escapes: each character where it stands
+            text = cls(body)
+            positions = range(body_start, body_start + len(body) + 1)
+        else:
+            chars: list[str] = []
+            where: list[int] = []
+            index = 0
+            while index < len(body):
+                if body[index] == "\\" and body[index + 1: index + 2] in ('"', "\\"):
+                    index += 1
+                chars.append(body[index])
+                where.append(body_start + index)
                 index += 1
-            chars.append(body[index])
-            positions.append(body_start + index)
-            index += 1
-        text = cls("".join(chars))
-        text.positions = tuple(offset(position)
-                               for position in (*positions, body_start + len(body)))
+            text = cls("".join(chars))
+            positions = (*where, body_start + len(body))
+        text.positions = positions if offset is None else tuple(map(offset, positions))
         return text
 
     def location_of(self, index: int) -> int:
@@ -136,8 +149,7 @@ class SourceText(str):
 
 string = pp.Regex(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"').set_name("text in double quotes")
 string.set_parse_action(
-    lambda _text, location, tokens: SourceText.from_literal(tokens[0], location,
-                                                            _current.get().offset)
+    lambda _text, location, tokens: SourceText.from_literal(tokens[0], location, _offset())
 )
 level = _one_of_words("error warning info", "error, warning or info")
 
@@ -192,6 +204,34 @@ list_literal = (LBRACK - pp.Optional(pp.DelimitedList(expression)) + RBRACK).set
 list_literal.add_parse_action(
     _action(lambda location, tokens: n.ListLiteral(tuple(tokens), _span(location)))
 )
+_TEXT_ITEM = r'"(?:[^"\\\n]|\\.)*+"'
+_NUMBER_ITEM = r"\d++(?:\.\d++)?+(?:%|万元|亿元|千元|元)?+"
+_ITEM = re.compile(rf"{_TEXT_ITEM}|{_NUMBER_ITEM}")
+
+
+def _literal_list(location: int, tokens: pp.ParseResults) -> n.ListLiteral:
+    """The nodes of a list of text and number literals, read by one regular expression: the
+    same nodes the general rule makes, each item where it stands in the file."""
+    items: list[n.Expr] = []
+    offset = _offset()
+    for match in _ITEM.finditer(tokens[0]):
+        start = location + match.start()
+        raw = match.group(0)
+        if raw.startswith('"'):
+            text = SourceText.from_literal(raw, start, offset)
+            items.append(n.Constant("text", text, _span(start)))
+        else:
+            items.append(_number_literal(start, pp.ParseResults([raw])))
+    return n.ListLiteral(tuple(items), _span(location))
+
+
+#: A list of text and number literals only (word lists: a param may hold 100,000 words), read
+#: in one step; any other list does not match it and is read by ``list_literal``. Possessive,
+#: so it fails (at a name, an operator, a trailing comma) without backtracking.
+literal_list = pp.Regex(
+    rf"\[\s*+(?:\]|(?:{_TEXT_ITEM}|{_NUMBER_ITEM})\s*+"
+    rf"(?:,\s*+(?:{_TEXT_ITEM}|{_NUMBER_ITEM})\s*+)*+\])"
+).set_name("list").add_parse_action(_action(_literal_list))
 param_ref = (K["param"] + DOT - _any_identifier).set_name("param.NAME")
 param_ref.add_parse_action(_action(lambda location, tokens: n.ParamRef(tokens[1], _span(location))))
 call = (identifier + LPAR - pp.Group(pp.Optional(pp.DelimitedList(expression))) + RPAR).set_name(
@@ -205,7 +245,8 @@ name = identifier.copy().add_parse_action(
 )
 parenthesised = LPAR - expression + RPAR
 atom = (
-    number_literal | text_literal | constant | list_literal | param_ref | call | name
+    number_literal | text_literal | constant | literal_list | list_literal | param_ref | call
+    | name
     | parenthesised
 ).set_name("value")
 
@@ -404,15 +445,16 @@ def _sub_expression(text: SourceText, start: int, end: int) -> n.Expr:
     document = _current.get()
     embedded = _Embedded(document.file, document.text, document.line_starts,
                          tuple(text.location_of(index) for index in range(start, end + 1)))
+    code = str(text[start:end])
+    scanned = _scan(embedded, code)  # its depth: the file's scan skipped the message's text
     token = _current.set(embedded)
     try:
-        result = expression_grammar.parse_with_tabs().parse_string(str(text[start:end]),
-                                                                   parse_all=True)
+        result = expression_grammar.parse_with_tabs().parse_string(code, parse_all=True)
     except pp.ParseBaseException as error:
         message = _expected_message(error, "an operator or the closing '}'")
         raise _syntax_error(document, embedded.offset(error.loc), message) from None
     except RecursionError:
-        raise _syntax_error(document, embedded.offset(0), _TOO_DEEP) from None
+        raise _syntax_error(document, embedded.offset(scanned.deepest), _TOO_DEEP) from None
     finally:
         _current.reset(token)
     node: n.Expr = result[0]
@@ -527,49 +569,75 @@ def _document(text: str, file: str) -> _Document:
 
 
 _TOO_DEEP = f"expression nested too deeply (at most {MAX_NESTING} levels)"
+#: What the scan stops at: a comment, a text, a bracket, a full-width space, a prefix operator.
+_SCANNED = re.compile(r'[#"()\[\]\u3000-]|(?<!\w)not(?!\w)')
 
 
-def _scan(document: _Document) -> str:
+@attrs.frozen
+class _Scanned:
+    """A document's text as the grammar reads it (comments blanked out) and the location of
+    its deepest nesting (where a parse too deep for Python's stack is reported)."""
+
+    code: str
+    deepest: int
+
+
+def _scan(document: _Document, text: str | None = None) -> _Scanned:
     """Check what the grammar cannot say well, before parsing: nesting depth, unterminated
     text, and full-width spaces (U+3000) outside text, where they look like spaces but are not.
-    Returns the text to parse: the document with its comments blanked out.
+
+    Depth counts brackets and runs of prefix operators (``not not not x``, ``- - 1``: two or
+    more in a row, each a level, as each nests the parse one level deeper), at most
+    :data:`MAX_NESTING`. The text is scanned in one pass (its plain stretches skipped in C), so
+    scanning is linear in its size. ``text``: what is scanned, if not the document's own text
+    (an expression inside a message, whose locations the document maps to the file's).
     """
-    text = document.text
-    depth = 0
-    index = 0
+    text = document.text if text is None else text
+    depth = run = deepest = deepest_at = 0
+    outer: list[int] = []  # the depth outside each open bracket
+    index = last = 0
     comments: list[tuple[int, int]] = []
-    while index < len(text):
-        char = text[index]
-        if char == "#":
-            newline = text.find("\n", index)
-            end = len(text) if newline < 0 else newline
-            comments.append((index, end))
-            index = end
+    while (found := _SCANNED.search(text, index)) is not None:
+        where, token = found.start(), found.group(0)
+        if text[last:where].strip():  # an operand or an operator in between: a new run
+            run = 0
+        index = last = found.end()
+        if token == "#":
+            newline = text.find("\n", where)
+            index = last = len(text) if newline < 0 else newline
+            comments.append((where, index))
             continue
-        if char == '"':
-            index = _skip_string(document, index)
+        if token == '"':
+            index = last = _skip_string(document, text, where)
+            run = 0
             continue
-        if char in "([":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise _syntax_error(document, index, _TOO_DEEP)
-        elif char in ")]":
-            depth = max(depth - 1, 0)
-        elif char == "\u3000":
-            raise _syntax_error(document, index, "full-width space (U+3000) outside text; "
+        if token == "\u3000":
+            raise _syntax_error(document, where, "full-width space (U+3000) outside text; "
                                 "write a normal space")
-        index += 1
+        if token in ")]":
+            depth, run = (outer.pop() if outer else 0), 0
+            continue
+        if token in "([":
+            outer.append(depth)
+            depth, run = depth + (run if run > 1 else 0) + 1, 0
+            level = depth
+        else:  # not, -
+            run += 1
+            level = depth + (run if run > 1 else 0)
+        if level > MAX_NESTING:
+            raise _syntax_error(document, where, _TOO_DEEP)
+        if level > deepest:
+            deepest, deepest_at = level, where
     # comments blanked out (same length, so every position stays that of the file): cheaper
     # than letting the grammar skip them before every token
     pieces, last = [], 0
-    for start, end in comments:
-        pieces += [text[last:start], " " * (end - start)]
-        last = end
-    return "".join([*pieces, text[last:]])
+    for begin, finish in comments:
+        pieces += [text[last:begin], " " * (finish - begin)]
+        last = finish
+    return _Scanned("".join([*pieces, text[last:]]), deepest_at)
 
 
-def _skip_string(document: _Document, start: int) -> int:
-    text = document.text
+def _skip_string(document: _Document, text: str, start: int) -> int:
     if text.startswith('"""', start):
         end = text.find('"""', start + 3)
         if end < 0:
@@ -591,15 +659,15 @@ def parse_ruleset(text: str, file: str = "<rules>") -> n.RulesetNode:
     """
     text = text.removeprefix("\ufeff")
     document = _document(text, file)
-    code = _scan(document)
+    scanned = _scan(document)
     token = _current.set(document)
     try:
-        results = ruleset_grammar.parse_with_tabs().parse_string(code, parse_all=True)
+        results = ruleset_grammar.parse_with_tabs().parse_string(scanned.code, parse_all=True)
         return _ruleset(results, document)
     except pp.ParseBaseException as error:
         raise _syntax_error(document, error.loc, _expected_message(error)) from None
-    except RecursionError:  # long chains of operators, not only brackets, nest the parser
-        raise _syntax_error(document, 0, _TOO_DEEP) from None
+    except RecursionError:  # the scan's bound keeps far from this: reported where deepest
+        raise _syntax_error(document, scanned.deepest, _TOO_DEEP) from None
     finally:
         _current.reset(token)
 
@@ -607,15 +675,16 @@ def parse_ruleset(text: str, file: str = "<rules>") -> n.RulesetNode:
 def parse_expression(text: str, file: str = "<expression>") -> n.Expr:
     """Parse one expression (used by tests and by ``explain``)."""
     document = _document(text, file)
-    code = _scan(document)
+    scanned = _scan(document)
     token = _current.set(document)
     try:
-        node: n.Expr = expression_grammar.parse_with_tabs().parse_string(code, parse_all=True)[0]
+        node: n.Expr = expression_grammar.parse_with_tabs().parse_string(
+            scanned.code, parse_all=True)[0]
         return node
     except pp.ParseBaseException as error:
         message = _expected_message(error, "an operator or the end of the expression")
         raise _syntax_error(document, error.loc, message) from None
     except RecursionError:
-        raise _syntax_error(document, 0, _TOO_DEEP) from None
+        raise _syntax_error(document, scanned.deepest, _TOO_DEEP) from None
     finally:
         _current.reset(token)

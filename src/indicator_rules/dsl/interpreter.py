@@ -19,6 +19,7 @@ from indicator_rules.dsl.semantics import (
     disjunction,
     negation,
     spend,
+    spend_text,
 )
 
 __all__ = ["evaluate"]
@@ -46,7 +47,8 @@ def evaluate(node: c.Node, env: dict[str, Any]) -> Any:
         arguments = [evaluate(argument, env) for argument in node.arguments]
         if not node.function.null_safe and any(argument is None for argument in arguments):
             return None
-        return node.function.implementation(*arguments)
+        result = node.function.implementation(*arguments)
+        return spend_text(env, result) if node.function.grows else result
     if isinstance(node, c.Negate):
         value = evaluate(node.operand, env)
         return None if value is None else -value
@@ -83,7 +85,9 @@ def evaluate(node: c.Node, env: dict[str, Any]) -> Any:
             return None
         spend(env, len(items))
         values = [evaluate(node.expression, {**env, node.element: item}) for item in items]
-        if node.flatten:
-            return tuple(inner for value in values if value is not None for inner in value)
-        return tuple(values)
+        if not node.flatten:
+            return tuple(values)
+        flat = tuple(inner for value in values if value is not None for inner in value)
+        spend(env, len(flat))  # the elements made count as visits
+        return flat
     return tuple(evaluate(item, env) for item in node.items)

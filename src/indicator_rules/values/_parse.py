@@ -271,6 +271,17 @@ def _impossible_date(match: re.Match[str]) -> str | None:
     return f"{prefix}{month}月没有{day}日" if day else "没有0日"
 
 
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each of ``spans`` (begin, end) blanked out, in one pass (a cell of
+    100,000 characters may hold 20,000 dates)."""
+    if not spans:
+        return text
+    chars = list(text)
+    for begin, end in spans:
+        chars[begin:end] = _BLANK * (end - begin)
+    return "".join(chars)
+
+
 class _Dates:
     """Dates found in a cell, and the cell text with them blanked out.
 
@@ -289,18 +300,17 @@ class _Dates:
             loose.extend(_LOOSE_DATE.finditer(work))
         if "-" in work or "." in work or "/" in work:
             loose.extend(_LOOSE_DOTTED_DATE.finditer(work))
+        impossible: list[tuple[int, int]] = []
         for match in loose:
             why = _impossible_date(match)
             if why is not None:
-                begin, end = match.span()
+                impossible.append(match.span())
                 self.impossible.append((match.group(0), why))
                 year = _group(match, "y") or _group(match, "y3")
                 if year:
                     self.years.append(int(year))
-                work = work[:begin] + _BLANK * (end - begin) + work[end:]
-        self.work = work
-        for begin, end in _scan(_DATE_MENTION, DATE_START, work, self._add):
-            self.work = self.work[:begin] + _BLANK * (end - begin) + self.work[end:]
+        work = _blanked(work, impossible)
+        self.work = _blanked(work, _scan(_DATE_MENTION, DATE_START, work, self._add))
 
     def _add(self, begin: int, end: int, found: Found) -> tuple[int, int] | None:
         return (begin, end) if self._read(found) else None
