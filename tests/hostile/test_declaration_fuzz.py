@@ -10,14 +10,10 @@ targeted (deep brackets, huge numbers, surrogate escapes, merge keys, aliases, a
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 import re
-import resource
-import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -32,6 +28,7 @@ from indicator_rules import (
     read_declarations,
 )
 from indicator_rules.serialize import FileFormat
+from tests.hostile.bounds import address_space_capped
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FORMATS: tuple[FileFormat, ...] = ("json", "yaml", "jsonl")
@@ -99,26 +96,6 @@ def mutated_files(draw: st.DrawFn, *, targeted: bool = False) -> tuple[FileForma
     return file_format, bytes(data)
 
 
-@contextlib.contextmanager
-def _memory_capped(extra_bytes: int) -> Iterator[None]:
-    """The address space capped at its present size plus ``extra_bytes`` (Linux; elsewhere
-    nothing): a reader that allocates more fails with ``MemoryError``, and the test with it."""
-    statm = Path("/proc/self/statm")
-    if not statm.exists():
-        yield
-        return
-    pages = int(statm.read_text().split()[0])
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = pages * resource.getpagesize() + extra_bytes
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
 def _assert_well_formed(errors: tuple[DeclarationError, ...] | list[DeclarationError]) -> None:
     for error in errors:
         assert isinstance(error, DeclarationError)
@@ -132,7 +109,7 @@ def _read_file(file_format: FileFormat, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"mutated.{file_format}"
         path.write_bytes(data)
-        with _memory_capped(MEMORY_PER_EXAMPLE):
+        with address_space_capped(MEMORY_PER_EXAMPLE):
             result = read_declarations(path)
     assert all(isinstance(declaration, ProjectDeclaration | DepartmentDeclaration)
                for declaration in result.declarations)
@@ -156,9 +133,7 @@ def test_hostile_values_give_declarations_or_declaration_errors(
 
 def test_the_memory_cap_holds():
     """The cap the fuzz tests rely on: an allocation over it fails, and is lifted after."""
-    if sys.platform != "linux":
-        return
-    with _memory_capped(64 * 2**20):
+    with address_space_capped(64 * 2**20):
         try:
             bytearray(256 * 2**20)
         except MemoryError:

@@ -21,7 +21,6 @@ import functools
 import io
 import os
 import re
-import resource
 import time
 import zipfile
 from collections.abc import Iterator
@@ -37,6 +36,7 @@ from indicator_rules import Declaration, FormError, read_forms
 from tests.forms.helpers import SAMPLE_MD, expected
 from tests.forms.hostile import deflated, write_raw_zip
 from tests.forms.layout import grid_rows, layouts, write_docx, write_xlsx
+from tests.hostile.bounds import address_space_capped
 
 _SECONDS = 10  # for one example: a hang guard
 _EXTRA_ADDRESS_SPACE = 3 << 29  # 1.5 GiB more than the test process has when the run starts
@@ -68,20 +68,8 @@ def _originals() -> dict[str, bytes]:
 def memory_bound() -> Iterator[None]:
     """The run's memory bound: the address space may grow by 1.5 GiB at most (a reader that
     blows up gets a MemoryError, which the oracle refuses)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    try:
-        with open("/proc/self/statm") as statm:
-            size = int(statm.read().split()[0]) * resource.getpagesize()
-    except OSError:
-        pytest.skip("no /proc/self/statm: the address space cannot be bounded here")
-    bound = size + _EXTRA_ADDRESS_SPACE
-    if hard != resource.RLIM_INFINITY:
-        bound = min(bound, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
-    try:
+    with address_space_capped(_EXTRA_ADDRESS_SPACE):
         yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _read_checked(data: bytes, suffix: str) -> None:
