@@ -33,13 +33,18 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from re import _constants as sre  # the parse tree's opcodes (as re itself uses them)
-from re import _parser as sre_parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 
 from indicator_rules.dsl.semantics import RULE_SECONDS, EvaluationError
+
+if TYPE_CHECKING:  # typeshed describes re's parser under its old, deprecated names
+    import sre_constants as sre
+    import sre_parse
+else:  # the parse tree's opcodes, as re itself uses them (the old names warn when imported)
+    from re import _constants as sre
+    from re import _parser as sre_parse
 
 __all__ = ["MAX_PATTERN_CHARS", "MAX_WAYS", "GuardedPattern", "PatternError", "RulePattern",
            "compile_pattern"]
