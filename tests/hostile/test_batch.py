@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.hostile.bounds import run_with_peak
 from tests.hostile.test_forms import CASES
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -29,15 +28,7 @@ _PEAK_BYTES = 500 * 2**20
 # limits raised
 _READABLE_FORMS = {name for name, case in CASES.items() if not case.message or case.limits}
 
-_CHILD = """
-import sys
-from indicator_rules.cli import main
-status = main(sys.argv[1:])
-with open("/proc/self/status") as process:  # this process's own peak, not its parent's
-    peak = next(line for line in process if line.startswith("VmHWM:"))
-sys.stderr.write("PEAK-KB " + peak.split()[1] + "\\n")
-sys.exit(status)
-"""
+_CHECK = "import sys\nfrom indicator_rules.cli import main\nEXIT_STATUS = main(sys.argv[1:])\n"
 
 
 def _declaration_files(folder: Path) -> list[str]:
@@ -116,12 +107,10 @@ def test_twenty_good_files_and_one_of_every_hostile_kind(batch: tuple[Path, list
     folder, hostile = batch
     assert len(hostile) >= 30
     started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-c", _CHILD, "check", "--format", "json", "--no-progress",
-         str(folder)], capture_output=True, timeout=120, check=False)
+    child, peak = run_with_peak(_CHECK, "check", "--format", "json", "--no-progress",
+                                str(folder), timeout=120)
     seconds = time.perf_counter() - started
-    peak = int(child.stderr.decode().rsplit("PEAK-KB ", 1)[1].split()[0]) * 1024
-    assert child.returncode == 2, child.stderr.decode()[-2000:]
+    assert child.returncode == 2, child.stderr[-2000:]
     report = json.loads(child.stdout)
     checked = {entry["declaration"] for entry in report["reports"]}
     assert {f"good-{number}" for number in range(20)} <= checked

@@ -30,6 +30,7 @@ from indicator_rules import (
     read_declarations,
     structure_declaration,
 )
+from tests.hostile.bounds import run_with_peak
 
 DEEP = 100_000
 
@@ -456,10 +457,7 @@ def test_hostile_files_cost_little_memory(tmp_path: Path):
               "for path in sys.argv[1:]:\n"
               "    assert read_declarations(path).errors, path\n")
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", script,
-                              *(str(tmp_path / name) for name in files)])
-    _, status, usage = os.wait4(child.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
+    finished, peak_bytes = run_with_peak(script, *(str(tmp_path / name) for name in files))
+    assert finished.returncode == 0, finished.stderr
     assert time.perf_counter() - started < 30
-    peak_bytes = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     assert peak_bytes < 300 * 2**20
