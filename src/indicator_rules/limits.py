@@ -16,11 +16,12 @@ lists them with what each guards against.
 
 from __future__ import annotations
 
-from typing import Final
+import os
+from typing import BinaryIO, Final
 
 import attrs
 
-__all__ = ["DEFAULT_LIMITS", "InputLimits"]
+__all__ = ["DEFAULT_LIMITS", "InputLimits", "TooLarge", "read_bounded"]
 
 _MB: Final = 1 << 20
 
@@ -81,3 +82,25 @@ class InputLimits:
 
 #: The limits readers use when they are given none.
 DEFAULT_LIMITS: Final = InputLimits()
+
+
+class TooLarge(Exception):
+    """Raised by :func:`read_bounded`: the file holds more bytes than allowed; ``found`` says
+    what was found (``a file of 3,000,000 bytes``)."""
+
+    def __init__(self, found: str) -> None:
+        self.found = found
+        super().__init__(found)
+
+
+def read_bounded(handle: BinaryIO, max_bytes: int) -> bytes:
+    """The bytes of the open file ``handle``, refused (:class:`TooLarge`) over ``max_bytes``: by
+    its size before anything is read, then by what is read, never more than one byte over the
+    limit (a file that grows, a pipe or a ``/proc`` file, which say less than they hold)."""
+    size = os.fstat(handle.fileno()).st_size
+    if size > max_bytes:
+        raise TooLarge(f"a file of {size:,} bytes")
+    data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise TooLarge(f"a file of more than {max_bytes:,} bytes")
+    return data

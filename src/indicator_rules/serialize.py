@@ -27,7 +27,6 @@ import enum
 import functools
 import json
 import math
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -51,7 +50,7 @@ from cattrs.gen import make_dict_structure_fn
 from indicator_rules.atomic import atomic_write
 from indicator_rules.errors import DeclarationError, Problem
 from indicator_rules.labels import labels_of
-from indicator_rules.limits import DEFAULT_LIMITS, InputLimits
+from indicator_rules.limits import DEFAULT_LIMITS, InputLimits, TooLarge, read_bounded
 from indicator_rules.model import (
     MONEY_UNITS,
     Contact,
@@ -1094,18 +1093,12 @@ def _read_text(path: str | Path, limits: InputLimits) -> str:
     """The text of a JSON or YAML file, refused over ``limits.max_file_bytes``: by its size
     before it is read, and by what is read (a file that grows, or a named pipe, which has no
     size), never reading more than one byte over the limit."""
-    limit = limits.max_file_bytes
     with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > limit:
+        try:
+            data = read_bounded(handle, limits.max_file_bytes)
+        except TooLarge as error:
             raise DeclarationError([Problem(message=limits.exceeded(
-                "max_file_bytes", f"a file of {size:,} bytes"))], file=str(path))
-        data = handle.read(size + 1)
-        if len(data) > size:  # it grew, or has no size: read on, up to the limit
-            data += handle.read(limit + 1 - len(data))
-        if len(data) > limit:
-            raise DeclarationError([Problem(message=limits.exceeded(
-                "max_file_bytes", f"a file of more than {limit:,} bytes"))], file=str(path))
+                "max_file_bytes", error.found))], file=str(path)) from None
     return data.decode("utf-8-sig")
 
 

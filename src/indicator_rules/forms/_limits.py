@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from indicator_rules.errors import FormError
-from indicator_rules.limits import InputLimits
+from indicator_rules.limits import InputLimits, TooLarge, read_bounded
 from indicator_rules.source import SourceRef
 
 __all__ = [
@@ -71,16 +71,13 @@ def read_limited(path: str | Path, limits: InputLimits) -> bytes:
     """The bytes of the file, read only when it has at most ``max_file_bytes`` (counted while
     reading, so that a device or a growing file is bounded too)."""
     name = str(path)
-    check_file_size(path, limits)
     try:
         with open(path, "rb") as file:
-            data = file.read(limits.max_file_bytes + 1)
+            return read_bounded(file, limits.max_file_bytes)
+    except TooLarge as error:
+        raise over_limit(limits, "max_file_bytes", error.found, SourceRef(file=name)) from None
     except OSError as error:
         raise FormError(f"cannot read the file: {error}", file=name) from error
-    if len(data) > limits.max_file_bytes:  # it grew, or it is a device: stat said less
-        raise over_limit(limits, "max_file_bytes", f"a file of more than "
-                         f"{limits.max_file_bytes:,} bytes", SourceRef(file=name))
-    return data
 
 
 #: A line with its end (CR LF, CR or LF), or the last line without one.
