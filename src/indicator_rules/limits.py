@@ -31,11 +31,13 @@ class InputLimits:
     """The limits every reader checks, each a named setting with a safe default.
 
     - ``max_file_bytes``: a file read whole (JSON, YAML, a form), checked before reading;
-    - ``max_line_bytes``: one line of a JSON Lines file (read line by line, any length in all);
+    - ``max_line_bytes``: one line of a JSON Lines file (read line by line, any length in all)
+      or of a text form, in UTF-8;
     - ``max_nesting``: lists and objects inside each other in a declaration file;
-    - ``max_alias_expansion``: nodes that YAML aliases (``*name``) and merge keys (``<<``) may
-      add to a document, each alias counted as a copy of what it names (a "billion laughs"
-      adds billions);
+    - ``max_alias_expansion``: nodes and characters of text that YAML aliases (``*name``) and
+      merge keys (``<<``) may add to a document, each alias counted as a copy of what it names
+      (a "billion laughs" adds billions of nodes, a long text aliased thousands of times
+      billions of characters);
     - ``max_number_digits``: digits of one number written in a declaration file (Python itself
       refuses integers of over 4,300 digits, with an error of its own);
     - ``max_text_chars``: one string of a declaration file or one cell of a form (Excel allows

@@ -589,8 +589,6 @@ _YAML_PLAIN_INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _YAML_PLAIN_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _MERGE_TAG: Final = "tag:yaml.org,2002:merge"
 _STR_TAG: Final = "tag:yaml.org,2002:str"
-#: Nodes that aliases (``*name``) and merge keys (``<<``) may add to a YAML document, each
-#: alias counted as a copy of what it names (a billion laughs adds 10⁹ from a few lines).
 class _YamlRefused(yaml.MarkedYAMLError):
     """Valid YAML that is not read (over a limit, or containing itself), with where it is."""
 
@@ -615,6 +613,7 @@ class _StrictSafeLoader(yaml.SafeLoader):
         super().__init__(text)
         self.limits = limits
         self.node_count = 0  # the nodes composed, aliases not counted
+        self.text_length = len(text)  # at least the characters of the scalars composed
         self._depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
@@ -758,12 +757,14 @@ def _resolve_aliases(root: yaml.Node, loader: _StrictSafeLoader) -> None:
     The graph of nodes (an alias is the node it names, shared) is walked children first,
     without recursion, each node once: every mapping is merged after the mappings it merges
     (:func:`_merge`), and every node measured — the depth of the value it stands for and its
-    size with each alias counted as a copy. A value that contains itself (``&a [*a]``), one
-    nested deeper than ``limits.max_nesting`` through aliases, or aliases and merges adding more
-    than ``limits.max_alias_expansion`` nodes in all, is refused where it is found.
+    size (its nodes and the characters of its texts) with each alias counted as a copy. A value
+    that contains itself (``&a [*a]``), one nested deeper than ``limits.max_nesting`` through
+    aliases, or aliases and merges adding more than ``limits.max_alias_expansion`` nodes and
+    characters in all (a text of 100,000 characters repeated a thousand times is as much a bomb
+    as a billion laughs), is refused where it is found.
     """
     limits = loader.limits
-    largest = loader.node_count + limits.max_alias_expansion
+    largest = loader.node_count + loader.text_length + limits.max_alias_expansion
     measured: dict[int, tuple[int, int]] = {}  # id of a node → (depth, size)
     inside: set[int] = set()  # the nodes being walked, whose children are not all measured
     merged = 0
@@ -782,17 +783,16 @@ def _resolve_aliases(root: yaml.Node, loader: _StrictSafeLoader) -> None:
             continue
         if isinstance(node, yaml.MappingNode):
             merged += _merge(node, loader)
-        children = [measured.get(id(child), (0, 1)) for child in _child_nodes(node)]
+        children = [(0, 1 + len(child.value)) if isinstance(child, yaml.ScalarNode)
+                    else measured[id(child)] for child in _child_nodes(node)]
         depth = 1 + max((child_depth for child_depth, _ in children), default=0)
         size = 1 + sum(child_size for _, child_size in children)
         if depth > limits.max_nesting:
             raise _YamlRefused(_nesting_message(limits, " through aliases"), node.start_mark)
         if size > largest or merged > limits.max_alias_expansion:
-            raise _YamlRefused(
-                f"input over the limit: aliases (*name) and merge keys (<<) repeat more than "
-                f"{limits.max_alias_expansion:,} nodes (InputLimits.max_alias_expansion); write "
-                "the repeated parts out, or split the "
-                "file", node.start_mark)
+            raise _YamlRefused(limits.exceeded(
+                "max_alias_expansion", "aliases (*name) and merge keys (<<) adding too many "
+                "nodes and characters"), node.start_mark)
         measured[id(node)] = (depth, size)
         inside.discard(id(node))
 

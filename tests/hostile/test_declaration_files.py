@@ -324,14 +324,18 @@ def _laughs(levels: int) -> str:
 
 
 @pytest.mark.parametrize(("text", "message", "line"), [
-    (_laughs(9), "aliases (*name) and merge keys (<<) repeat more than 1,000,000 nodes", 6),
+    (_laughs(9), "aliases (*name) and merge keys (<<) adding too many nodes and characters "
+     "(at most 1,000,000; the limit is InputLimits.max_alias_expansion", 6),
+    # few nodes, long texts: the reviewer's goals.yaml (99,000 characters, 5,000 times)
+    ("v: &v " + "字" * 99_000 + "\nkind: project\nnotes: [" + ", ".join(["*v"] * 5000) + "]\n",
+     "adding too many nodes and characters", 3),
     # each merge repeats the ten keys before it: 10⁹ pairs with PyYAML's own merging
     ("m0: &m0 {" + ", ".join(f"k{key}: v" for key in range(10)) + "}\n"
      + "".join(f"m{level}: &m{level} {{<<: [{', '.join([f'*m{level - 1}'] * 10)}]}}\n"
                for level in range(1, 10)) + "kind: project\n", "unknown key 'm0'", None),
     # a chain of merges, each adding a key: quadratic
     ("m0: &m0 {k0: v}\n" + "".join(f"m{n}: &m{n} {{<<: *m{n - 1}, k{n}: v}}\n"
-                                   for n in range(1, 3000)), "repeat more than 1,000,000 nodes",
+                                   for n in range(1, 3000)), "adding too many nodes and characters",
      1415),
     ("kind: project\nname: &a [*a]\n", "an alias inside what it names", 2),
     ("kind: project\nname: &a {<<: *a}\n", "an alias inside what it names", 2),
@@ -339,6 +343,7 @@ def _laughs(levels: int) -> str:
      "more than 64 levels of lists and objects inside each other through aliases", 65),
 ])
 def test_aliases_and_merges_cannot_blow_up(text: str, message: str, line: int | None):
+    """What aliases add is measured in nodes and in characters of text."""
     started = time.perf_counter()
     with pytest.raises(DeclarationError) as caught:
         loads_declarations(text, file_format="yaml")
@@ -461,3 +466,12 @@ def test_hostile_files_cost_little_memory(tmp_path: Path):
     assert finished.returncode == 0, finished.stderr
     assert time.perf_counter() - started < 30
     assert peak_bytes < 300 * 2**20
+
+
+def test_a_long_text_repeated_a_few_times_by_aliases_still_reads():
+    text = ("declarations:\n  - {kind: project, id: p0, goal: &goal " + "做好党建工作。" * 1_400
+            + "}\n" + "".join(f"  - {{kind: project, id: p{n}, goal: *goal}}\n"
+                              for n in range(1, 50)))
+    declarations = loads_declarations(text, file_format="yaml")
+    assert len(declarations) == 50
+    assert all(len(declaration.goal or "") == 9_800 for declaration in declarations)
