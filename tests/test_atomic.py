@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indicator_rules.atomic import atomic_write, atomic_write_bytes
+from indicator_rules.atomic import atomic_write
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -87,13 +87,6 @@ def test_a_device_is_written_in_place(tmp_path: Path):
     with atomic_write("/dev/null") as handle:  # a rename over /dev/null would replace it
         handle.write("discarded")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-
-
-def test_bytes(tmp_path: Path):
-    target = tmp_path / "book.xlsx"
-    with atomic_write_bytes(target) as handle:
-        handle.write(b"PK\x03\x04")
-    assert target.read_bytes() == b"PK\x03\x04"
 
 
 def test_an_unwritable_folder_raises_oserror_and_leaves_nothing(tmp_path: Path):

@@ -9,23 +9,26 @@ both names are in one folder.
 
 A target that is not a regular file — a terminal, ``/dev/stdout``, a named pipe — cannot be
 replaced by a rename and is written directly. A symbolic link is followed, so that the file it
-points to is replaced and the link is kept.
+points to is replaced and the link is kept. A rename makes a new file: other hard links to the
+old one keep the old content, and a read-only target is replaced like any other (as editors
+that save safely do).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, BinaryIO, TextIO
+from typing import TextIO
 
-__all__ = ["atomic_write", "atomic_write_bytes"]
+__all__ = ["atomic_write"]
 
 
-def atomic_write(path: str | os.PathLike[str]) -> contextlib.AbstractContextManager[TextIO]:
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     """A text handle (UTF-8, ``\\n`` line ends) on a temporary file that replaces ``path`` when
     the block ends without error.
 
@@ -34,13 +37,24 @@ def atomic_write(path: str | os.PathLike[str]) -> contextlib.AbstractContextMana
     file it replaces, or the umask's default for a new file. ``OSError`` s of creating, writing
     and renaming propagate as they are (the caller says "cannot write").
     """
-    return _atomic(Path(path), "w", "utf-8", "\n")  # type: ignore[return-value]
-
-
-def atomic_write_bytes(path: str | os.PathLike[str]
-                       ) -> contextlib.AbstractContextManager[BinaryIO]:
-    """Like :func:`atomic_write`, for bytes (a workbook, say)."""
-    return _atomic(Path(path), "wb", None, None)  # type: ignore[return-value]
+    target = Path(os.path.realpath(path))  # a symbolic link: replace what it points to
+    if _writes_in_place(target):
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        return
+    descriptor, temporary = _create_beside(target)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):  # keep the replaced file's permissions
+            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _writes_in_place(target: Path) -> bool:
@@ -51,34 +65,12 @@ def _writes_in_place(target: Path) -> bool:
         return False
 
 
-def _new_file_mode() -> int:
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-@contextlib.contextmanager
-def _atomic(path: Path, mode: str, encoding: str | None,
-            newline: str | None) -> Iterator[IO[Any]]:
-    target = Path(os.path.realpath(path))  # a symbolic link: replace what it points to
-    if _writes_in_place(target):
-        with open(target, mode, encoding=encoding, newline=newline) as handle:
-            yield handle
-        return
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                             dir=target.parent)
-    try:
-        with os.fdopen(descriptor, mode, encoding=encoding, newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """A new, empty file ``.NAME.<random>.part`` in ``target``'s folder, opened for writing,
+    with the permissions a new file gets (0666 less the umask, applied by the system)."""
+    while True:
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
         try:
-            permissions = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            permissions = _new_file_mode()
-        os.chmod(temporary, permissions)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary
+        except FileExistsError:
+            continue

@@ -408,7 +408,7 @@ def _coverage(arguments: argparse.Namespace, out: _Output) -> int:
         _tell(f"coverage needs hypothesis (pip install 'indicator-rules[testing]'): {error}")
         return EXIT_BAD_INPUT
     rows = coverage_matrix(ruleset, examples=arguments.examples, year=arguments.year)
-    out.write(render_coverage(ruleset, rows))
+    out.write("\n".join(map(escape_controls, render_coverage(ruleset, rows).split("\n"))))
     return EXIT_OK
 
 

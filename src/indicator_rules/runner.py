@@ -434,11 +434,13 @@ def _pool(ruleset: Ruleset, jobs: int, *, fork: bool = False) -> _Workers:
 def _chunks(entries: Iterable[InputItem | InputError],
             size: int) -> Iterator[list[InputItem | InputError]]:
     chunk: list[InputItem | InputError] = []
+    declarations = 0
     for entry in entries:
         chunk.append(entry)
-        if sum(isinstance(item, InputItem) for item in chunk) >= size:
+        declarations += isinstance(entry, InputItem)
+        if declarations >= size:
             yield chunk
-            chunk = []
+            chunk, declarations = [], 0
     if chunk:
         yield chunk
 
@@ -505,9 +507,10 @@ def _not_checked(item: InputItem, death: _WorkerDied) -> InputError:
     return InputError(
         file=item.file, sheet=source.sheet if source else None,
         row=source.row if source else None,
-        message=f"申报表「{declaration.name}」（id {declaration.id}）not checked: the worker "
-        f"process died ({_how_it_ended(death.exit_code)}) checking it, and again when it was "
-        "checked alone in a fresh worker")
+        message=f"申报表「{declaration.name}」（id {declaration.id}）未检查："
+        f"检查它的工作进程意外退出（{_how_it_ended(death.exit_code)}），单独重查时又退出 "
+        "(not checked: the worker process died checking it, and again when it was checked "
+        "alone in a fresh worker)")
 
 
 def _with_batch_in_parallel(ruleset: Ruleset, entries: list[InputItem | InputError],
@@ -557,7 +560,7 @@ def check_items(ruleset: Ruleset, entries: Iterable[InputItem | InputError], *,
 
     A worker process that dies loses the declarations it was checking: they are checked once
     more, each alone, and one whose worker dies again is yielded, in its place, as an
-    :class:`~indicator_rules.intake.InputError` ("not checked: the worker process died …").
+    :class:`~indicator_rules.intake.InputError` ("未检查 (not checked): the worker process died …").
     Closing the generator early (or an exception in the loop that consumes it, once the
     generator is closed or collected) terminates the workers; use
     :func:`contextlib.closing` to make that immediate.

@@ -125,3 +125,13 @@ def test_the_catalog_escapes_html_from_the_ruleset():
     assert not re.search(r"<(script|iframe|img|em)\b", html)
     assert '<code>(contains_any(name, words) or name == "``x")</code>' in html
     assert 'rule R01 "标题 &lt;script&gt;alert(1)&lt;/script&gt; &amp; 更多"' in html
+
+
+def test_coverage_shows_the_rulesets_name_escaped(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]):
+    rules = tmp_path / "named.rules"
+    rules.write_text('ruleset "名称\x1b[2J可疑\u202e"\n' + RULES, "utf-8")
+    assert cli.main(["coverage", str(rules), "--examples", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("规则集 名称\\x1b[2J可疑\\u202e：")
+    assert not ACTING.search(out)

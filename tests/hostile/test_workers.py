@@ -83,8 +83,9 @@ def test_a_declaration_that_kills_its_worker_is_listed_in_its_place_as_not_check
     position = CHUNK + 3
     assert expected[position] == f"f{position}.json checked"
     expected[position] = (
-        f"f{position}.json 申报表「致命」（id p{position}）not checked: the worker process died "
-        f"({how}) checking it, and again when it was checked alone in a fresh worker")
+        f"f{position}.json 申报表「致命」（id p{position}）未检查："
+        f"检查它的工作进程意外退出（{how}），单独重查时又退出 (not checked: the worker "
+        "process died checking it, and again when it was checked alone in a fresh worker)")
     assert _outline(results) == expected  # everything else checked, in order
     checked = [entry for entry in results if not isinstance(entry, InputError)]
     assert checked == [entry for entry in one if not isinstance(entry, InputError)
@@ -126,9 +127,9 @@ def test_the_command_line_reports_what_went_unchecked_and_exits_2(
         f"p{index}" for index in range(100) if index != 40]
     (error,) = document["errors"]
     assert error["file"] == str(path)
-    assert error["message"].startswith("申报表「致命」（id p40）not checked: the worker process "
-                                       "died (killed by signal SIGKILL)")
+    assert error["message"].startswith("申报表「致命」（id p40）未检查：检查它的工作进程意外退出"
+                                       "（killed by signal SIGKILL）")
     assert document["summary"]["exit_status"] == 2
     err = capsys.readouterr().err
-    assert f"{path}: 申报表「致命」（id p40）not checked" in err
+    assert f"{path}: 申报表「致命」（id p40）未检查" in err
     assert "Traceback" not in err
