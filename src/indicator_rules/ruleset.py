@@ -12,6 +12,7 @@ rules; a rule id used twice is an error. Every error of the composed ruleset is 
 from __future__ import annotations
 
 import difflib
+import errno
 import functools
 import hashlib
 import os
@@ -57,6 +58,7 @@ from indicator_rules.errors import (
     SourceLine,
 )
 from indicator_rules.findings import Report, Severity
+from indicator_rules.limits import TooLarge, read_bounded
 from indicator_rules.model import Declaration
 from indicator_rules.serialize import parse_document, structure_declaration
 
@@ -406,32 +408,86 @@ class _Files:
 
 
 _NONBLOCKING = getattr(os, "O_NONBLOCK", 0)  # a FIFO opens without waiting for a writer
+#: Whether files can be opened relative to an open folder (not on Windows): a checked path is
+#: then opened one folder at a time, links refused
+_WALK = {os.open, os.stat} <= os.supports_dir_fd and hasattr(os, "O_DIRECTORY") and hasattr(
+    os, "O_NOFOLLOW")
+#: How the folders of a checked path are opened: only to look inside (O_PATH, where there is
+#: one, needs no permission to read the folder, as following a path does not)
+_FOLDER_FLAGS = getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0)
 
 
-def _read(location: Path) -> str:
-    """The text of a ruleset file: a regular file of at most :data:`MAX_FILE_BYTES`, its size
-    checked before reading and the reading bounded (a file that grows, or that says it is
-    empty as ``/proc`` files do, is not read past the limit)."""
+@attrs.frozen
+class _Found:
+    """A ruleset file found: its ``name`` (as the ruleset names it), its ``real`` path (links
+    followed, checked to be within reach), and its ``text`` when it is already known (a ruleset
+    composed again from the texts it was compiled from)."""
+
+    name: str
+    real: str
+    text: str | None = None
+
+
+def _read(real: str) -> str:
+    """The text of the ruleset file at ``real`` (a path with no symbolic links in it, as checked):
+    a regular file of at most :data:`MAX_FILE_BYTES`, its size checked before reading and the
+    reading bounded (a file that grows, or that says it is empty as ``/proc`` files do, is not
+    read past the limit)."""
     try:
-        descriptor = os.open(location, os.O_RDONLY | _NONBLOCKING)
+        descriptor = _open_checked(real)
     except OSError as error:
         raise _Refused(error.strerror or str(error)) from None
     with open(descriptor, "rb") as handle:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise _Refused("not a regular file")
-        if status.st_size > MAX_FILE_BYTES:
-            raise _Refused(f"too large ({status.st_size} bytes; at most {MAX_FILE_BYTES})")
         try:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = read_bounded(handle, MAX_FILE_BYTES)
+        except TooLarge as error:
+            raise _Refused(f"too large: {error.found} (at most {MAX_FILE_BYTES:,})") from None
         except OSError as error:
             raise _Refused(error.strerror or str(error)) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise _Refused(f"too large (more than {MAX_FILE_BYTES} bytes)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise _Refused(f"not UTF-8 text ({error})") from None
+
+
+def _open_checked(real: str) -> int:
+    """A descriptor of the file at ``real``, which was checked (its real path within reach, a
+    ``.rules`` file): opened one folder at a time from the root, following no symbolic link, so
+    that a link put on the path after the check (a folder or the file swapped for a link to
+    elsewhere) is refused rather than followed. Without ``dir_fd`` (Windows), opened as is."""
+    if not _WALK:
+        return os.open(real, os.O_RDONLY | _NONBLOCKING)
+    root, *folders, file_name = Path(real).parts
+    folder = os.open(root, _FOLDER_FLAGS)
+    try:
+        for part in folders:
+            inner = _open_in(folder, part, _FOLDER_FLAGS | os.O_NOFOLLOW)
+            os.close(folder)
+            folder = inner
+        return _open_in(folder, file_name, os.O_RDONLY | os.O_NOFOLLOW | _NONBLOCKING)
+    finally:
+        os.close(folder)
+
+
+def _open_in(folder: int, name: str, flags: int) -> int:
+    """``os.open(name, flags)`` in the open ``folder``; a symbolic link where the checked path
+    had none is refused as such."""
+    try:
+        return os.open(name, flags, dir_fd=folder)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(name, folder):
+            raise _Refused(f"{name} became a symbolic link after the file was checked; "
+                           "it is not followed") from None
+        raise
+
+
+def _is_link(name: str, folder: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(name, dir_fd=folder).st_mode)
+    except OSError:
+        return False  # gone meanwhile: the error of the open stands
 
 
 def _no_file_name(reference: str) -> str | None:
@@ -484,9 +540,9 @@ _ALLOW_HINT = ("extends reaches the .rules files in the extending file's folder 
                "in Python")
 
 
-def _parent(reference: str, child: str, files: _Files) -> str | None:
-    """The name of the file that ``extends reference`` in the file named ``child`` reads, or
-    None when there is none; raises :class:`_Refused` for a file it may not read."""
+def _parent(reference: str, child: str, files: _Files) -> _Found | None:
+    """The file that ``extends reference`` in the file named ``child`` reads, or None when
+    there is none; raises :class:`_Refused` for a file it may not read."""
     unusable = _no_file_name(reference)
     if unusable is not None:
         raise _Refused(f"cannot extend {reference!r}: {unusable}")
@@ -495,7 +551,8 @@ def _parent(reference: str, child: str, files: _Files) -> str | None:
             raise _Refused(f"cannot extend {reference!r}: extends reads only {RULES_SUFFIX} "
                            "files", "give a built-in ruleset name, an installed plugin's name, "
                            "or the path of a .rules file")
-        return _named_file(reference)
+        path = _named_file(reference)
+        return None if path is None else _Found(path, os.path.realpath(path))
     name = str(Path(child).parent / reference)  # an absolute reference stays itself
     real = files.real(name)
     folders = (files.real(str(Path(child).parent)), *files.rules_path)
@@ -505,7 +562,7 @@ def _parent(reference: str, child: str, files: _Files) -> str | None:
     if not real.endswith(RULES_SUFFIX):
         raise _Refused(f"cannot extend {reference!r}: it links to a file that is not a "
                        f"{RULES_SUFFIX} file", "a link to a ruleset must name a .rules file")
-    return name if os.path.exists(real) else None
+    return _Found(name, real) if os.path.exists(real) else None
 
 
 def _top_file(given: str) -> str:
@@ -574,7 +631,7 @@ def _compose(name: str, text: str, functions: FunctionRegistry, files: _Files,
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
         raise RulesetLoadError([RulesetError(
-            f"{name}: ruleset too large ({size} bytes; at most {MAX_FILE_BYTES})")])
+            f"{name}: too large: a ruleset of {size:,} bytes (at most {MAX_FILE_BYTES:,})")])
     try:
         node = parsed(name, text, parse_ruleset)
     except RulesetSyntaxError as error:  # the rest of the file cannot be trusted
@@ -608,33 +665,40 @@ def _extend(name: str, reference: str, span: n.Span, functions: FunctionRegistry
         composition.errors.append(_error(RulesetCompositionError, message, span,
                                          composition.sources, hint))
 
-    known = None if files.resolutions is None else files.resolutions.get((name, reference))
     try:
-        parent_name = known if known is not None else _parent(reference, name, files)
+        found = _extended_file(name, reference, files)
     except _Refused as refused:
         refuse(refused.message, refused.hint)
         return None
-    if parent_name is None:
+    if found is None:
         known_names = ", ".join(builtin_ruleset_names()) or "none"
         refuse(f"cannot find ruleset {reference!r} to extend",
                f"built-in rulesets: {known_names}; or give the path of a .rules file")
         return None
-    if files.real(parent_name) in chain:
+    if found.real in chain:
         refuse(f"ruleset {reference!r} extends itself (a cycle)")
         return None
-    composition.resolutions[(name, reference)] = parent_name
-    parent = files.composed.get(parent_name)
+    composition.resolutions[(name, reference)] = found.name
+    parent = files.composed.get(found.name)
     if parent is None:
-        text = None if files.texts is None else files.texts.get(parent_name)
-        if text is None:
-            try:
-                text = _read(files.location(parent_name))
-            except _Refused as refused:
-                refuse(f"cannot read ruleset {reference!r} to extend: {refused.message}")
-                return None
-        _parent_node, parent = _compose(parent_name, text, functions, files, chain)
-        files.composed[parent_name] = parent
-    return parent_name, parent
+        try:
+            text = found.text if found.text is not None else _read(found.real)
+        except _Refused as refused:
+            refuse(f"cannot read ruleset {reference!r} to extend: {refused.message}")
+            return None
+        _parent_node, parent = _compose(found.name, text, functions, files, chain)
+        files.composed[found.name] = parent
+    return found.name, parent
+
+
+def _extended_file(name: str, reference: str, files: _Files) -> _Found | None:
+    """What ``extends reference`` in the file ``name`` reads: the file it found when the
+    ruleset was compiled, with its text then (a ruleset composed again), or the file it finds
+    now (:func:`_parent`)."""
+    known = None if files.resolutions is None else files.resolutions.get((name, reference))
+    if known is not None and files.texts is not None and known in files.texts:
+        return _Found(known, files.real(known), files.texts[known])
+    return _parent(reference, name, files)
 
 
 def _inherit(node: n.RulesetNode, span: n.Span, parent: _Composition,
@@ -939,11 +1003,17 @@ def _unchanged(files: _Files) -> bool:
     make."""
     texts, resolutions = files.texts or {}, files.resolutions or {}
     try:
-        return (all(_read(files.location(name)) == text for name, text in texts.items())
-                and all(_parent(reference, name, files) == found
+        return (all(_read(files.real(name)) == text for name, text in texts.items())
+                and all(_still_finds(reference, name, files, found)
                         for (name, reference), found in resolutions.items()))
     except _Refused:  # a file gone, unreadable, or no longer within reach
         return False
+
+
+def _still_finds(reference: str, child: str, files: _Files, name: str) -> bool:
+    """Whether ``extends reference`` in the file ``child`` still finds the file ``name``."""
+    found = _parent(reference, child, files)
+    return found is not None and found.name == name
 
 
 def load_ruleset(name_or_path: str | Path | RulesetReference, *,
@@ -1006,11 +1076,12 @@ def _read_top(name: str, files: _Files) -> str:
         known = ", ".join(builtin_ruleset_names()) or "none"
         raise _Refused(f"cannot find ruleset {name!r}",
                        f"built-in rulesets: {known}; or give the path of a .rules file")
-    if not files.real(name).endswith(RULES_SUFFIX):
+    real = files.real(name)
+    if not real.endswith(RULES_SUFFIX):
         raise _Refused(f"cannot read ruleset {name}: it links to a file that is not a "
                        f"{RULES_SUFFIX} file", "a link to a ruleset must name a .rules file")
     try:
-        return _read(location)
+        return _read(real)
     except _Refused as refused:
         raise _Refused(f"cannot read ruleset {name}: {refused.message}", refused.hint) from None
 

@@ -6,6 +6,7 @@ import hashlib
 import marshal
 import os
 import pickle
+import re
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +25,6 @@ TEXT = 'rule V01 "指标值为空"\n  severity error\n  require true\n  message 
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("INDICATOR_RULES_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("INDICATOR_RULES_CACHE", raising=False)
-    monkeypatch.setattr(cache, "_CHECKED", {}, raising=False)  # none checked: a new process
     cache.clear_memory()
     yield tmp_path / "cache"
     cache.clear_memory()
@@ -406,11 +406,20 @@ def test_a_flipped_byte_in_a_compiled_entry_is_noticed(folder: Path, tmp_path: P
         assert _findings(load_ruleset(path), corpus) == expected
 
 
-# --- the cache folder is private; what someone else could have written is never loaded
+# --- the cache folder is private; a folder it did not create is never changed; what someone
+# --- else could have written is never loaded
+
+#: A user id that is not ours, for files and folders given away (as root)
+OTHER_USER = 4242
 
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
+
+
+def _own(folder: Path) -> Path:
+    """The private folder the cache makes in ``folder`` when that is not private."""
+    return folder / f"indicator_rules-{cache._OWNER}"
 
 
 def test_the_cache_folder_and_its_entries_are_private(folder: Path, tmp_path: Path):
@@ -427,26 +436,199 @@ def test_the_cache_folder_and_its_entries_are_private(folder: Path, tmp_path: Pa
     entries = [path for path in folder.rglob("*") if path.is_file()]
     assert len(entries) > 2  # a tree, a compiled ruleset, the code of its rules
     assert {_mode(path) for path in entries} == {0o600}
+    assert not _own(folder).exists()  # the folder is private: the entries are in it
 
 
-def test_a_cache_folder_of_ours_open_to_others_is_made_private(folder: Path):
+@pytest.mark.parametrize("mode", [0o1777, 0o777, 0o755, 0o750], ids=oct)
+def test_a_cache_folder_open_to_others_is_left_as_it_is(folder: Path, mode: int):
+    """``INDICATOR_RULES_CACHE_DIR=/tmp`` leaves /tmp as it was (1777); the entries go in a
+    private folder of their own made in it, which a new process reads."""
     folder.mkdir()
-    folder.chmod(0o777)
-    cache.parsed("a.rules", TEXT, parse_ruleset)
-    assert _mode(folder) == 0o700
-    assert len(list(folder.iterdir())) == 1
-
-
-def test_another_users_cache_folder_is_not_used(folder: Path, monkeypatch: pytest.MonkeyPatch):
-    folder.mkdir(mode=0o700)
-    monkeypatch.setattr(cache, "_OWNER", os.geteuid() + 1)  # the folder is someone else's
+    folder.chmod(mode)
     calls, parse = _counting()
-    with pytest.warns(cache.CacheWarning, match=f"not using the cache folder {folder}: it is "
-                                                "not a folder of this user's"):
+    cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
+    cache.clear_memory()
+    assert cache.parsed("a.rules", TEXT, parse).rules[0].rule_id == "V01"  # type: ignore[arg-type]
+    assert calls == ["a.rules"]  # the second from disk
+    assert _mode(folder) == mode
+    assert list(folder.iterdir()) == [_own(folder)]
+    assert _mode(_own(folder)) == 0o700
+    (entry,) = _own(folder).iterdir()
+    assert _mode(entry) == 0o600
+
+
+def test_code_and_compiled_rulesets_go_in_the_private_folder_too(folder: Path, tmp_path: Path):
+    from indicator_rules import load_ruleset
+
+    folder.mkdir()
+    folder.chmod(0o1777)
+    fresh = load_ruleset(_pair(tmp_path / "rules", "父"))
+    assert sorted(path.name for path in _own(folder).iterdir() if path.is_dir()) == [
+        "code", "compiled"]
+    _new_process()
+    assert _messages(load_ruleset(_pair(tmp_path / "rules", "父"))) == _messages(fresh)
+    assert _mode(folder) == 0o1777
+    assert {_mode(path) for path in _own(folder).rglob("*") if path.is_dir()} == {0o700}
+
+
+def _root_only() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+
+
+def test_another_users_folder_is_left_as_it_is_and_its_files_are_never_read(
+        folder: Path, tmp_path: Path):
+    """A folder of another user's is not used: the cache makes its own private folder in it
+    (as in /tmp); what that user left there, even a well-named entry, is not read."""
+    _root_only()
+    folder.mkdir()
+    folder.chmod(0o1777)
+    cache.parsed("a.rules", TEXT, parse_ruleset)
+    (entry,) = _own(folder).iterdir()
+    (folder / entry.name).write_bytes(pickle.dumps(_Planted()))  # the name of the entry
+    os.chown(folder / entry.name, OTHER_USER, OTHER_USER)
+    os.chown(folder, OTHER_USER, OTHER_USER)
+    entry.unlink()
+    PLANTED.clear()
+    cache.clear_memory()
+    assert cache.parsed("a.rules", TEXT, parse_ruleset).rules[0].rule_id == "V01"
+    assert PLANTED == []
+    status = folder.stat()
+    assert (status.st_uid, stat.S_IMODE(status.st_mode)) == (OTHER_USER, 0o1777)
+    assert entry.exists()  # written again in the private folder
+
+
+def test_a_private_folder_taken_by_another_user_is_not_used(folder: Path):
+    """``/tmp/indicator_rules-<uid>`` made beforehand by someone else: not used, not changed;
+    a warning says so, and the rulesets are parsed in each process."""
+    _root_only()
+    folder.mkdir()
+    folder.chmod(0o1777)
+    _own(folder).mkdir(mode=0o700)
+    os.chown(_own(folder), OTHER_USER, OTHER_USER)
+    calls, parse = _counting()
+    for _ in range(2):
+        with pytest.warns(cache.CacheWarning, match=re.escape(
+                f"not using the cache folder {_own(folder)}: it belongs to another user "
+                f"(user id {OTHER_USER}); the cache is off")):
+            cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
+        cache.clear_memory()
+    assert calls == ["a.rules", "a.rules"]
+    assert list(_own(folder).iterdir()) == []
+    assert _own(folder).stat().st_uid == OTHER_USER
+
+
+def test_a_folder_that_is_not_ours_is_not_used_whoever_runs_the_tests(
+        folder: Path, monkeypatch: pytest.MonkeyPatch):
+    """The same, without root: this process taken for another user, every folder the cache
+    finds is someone else's."""
+    folder.mkdir(mode=0o700)
+    monkeypatch.setattr(cache, "_OWNER", os.geteuid() + 1)
+    calls, parse = _counting()
+    with pytest.warns(cache.CacheWarning, match=re.escape(
+            f"not using the cache folder {_own(folder)}: it belongs to another user")):
         cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
     cache.clear_memory()
-    cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
+    with pytest.warns(cache.CacheWarning):
+        cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
     assert calls == ["a.rules", "a.rules"]
+    assert _mode(folder) == 0o700
+    assert list(_own(folder).iterdir()) == []
+
+
+def test_a_private_folder_of_ours_that_others_may_open_is_not_used(folder: Path):
+    folder.mkdir()
+    folder.chmod(0o1777)
+    _own(folder).mkdir(mode=0o755)
+    _own(folder).chmod(0o755)
+    with pytest.warns(cache.CacheWarning, match=re.escape(
+            f"not using the cache folder {_own(folder)}: others may use it (its mode is 0755)")):
+        cache.parsed("a.rules", TEXT, parse_ruleset)
+    assert _mode(_own(folder)) == 0o755
+    assert list(_own(folder).iterdir()) == []
+
+
+def test_a_link_in_place_of_the_private_folder_is_not_followed(folder: Path, tmp_path: Path):
+    """In a shared folder, ``indicator_rules-<uid>`` as a link (to a private folder of ours, or
+    anywhere) is not used."""
+    folder.mkdir()
+    folder.chmod(0o1777)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    _own(folder).symlink_to(elsewhere)
+    with pytest.warns(cache.CacheWarning, match=re.escape(
+            f"not using the cache folder {_own(folder)}: it is not a folder (a symbolic link?)")):
+        cache.parsed("a.rules", TEXT, parse_ruleset)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_cache_folder_given_as_a_link_to_a_private_folder_is_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The cache folder the user names may be a link (a cache moved to another disk): what it
+    leads to is checked, and used."""
+    target = tmp_path / "disk" / "cache"
+    target.mkdir(parents=True, mode=0o700)
+    (tmp_path / "link").symlink_to(target)
+    monkeypatch.setenv("INDICATOR_RULES_CACHE_DIR", str(tmp_path / "link"))
+    monkeypatch.delenv("INDICATOR_RULES_CACHE", raising=False)
+    cache.clear_memory()
+    calls, parse = _counting()
+    cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
+    cache.clear_memory()
+    cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
+    assert calls == ["a.rules"]
+    assert [path.suffix for path in target.iterdir()] == [".pickle"]
+    cache.clear_memory()
+
+
+def test_a_private_folder_swapped_after_its_check_is_not_what_is_read(
+        folder: Path, monkeypatch: pytest.MonkeyPatch):
+    """The entries are opened in the folder that was checked, not by its name: a folder put in
+    its place after the check (here a folder holding a planted entry) is not read."""
+    folder.mkdir()
+    folder.chmod(0o1777)
+    cache.parsed("a.rules", TEXT, parse_ruleset)
+    (entry,) = _own(folder).iterdir()
+    check = cache._not_private
+
+    def swapping(status: os.stat_result) -> str | None:
+        found = check(status)
+        if status.st_ino == _own(folder).stat().st_ino:  # the private folder, just checked
+            _own(folder).rename(folder / "moved")
+            _own(folder).mkdir(mode=0o700)
+            (_own(folder) / entry.name).write_bytes(pickle.dumps(_Planted()))
+            (_own(folder) / entry.name).chmod(0o600)
+        return found
+
+    monkeypatch.setattr(cache, "_not_private", swapping)
+    PLANTED.clear()
+    cache.clear_memory()
+    calls, parse = _counting()
+    assert cache.parsed("a.rules", TEXT, parse).rules[0].rule_id == "V01"  # type: ignore[arg-type]
+    assert calls == []  # read from the folder checked, now called "moved"
+    assert PLANTED == []
+
+
+def test_an_entry_too_large_is_not_read(folder: Path):
+    """An entry over MAX_ENTRY_BYTES (damage: a sparse file here) is refused from its size,
+    with a warning, and written again."""
+    cache.parsed("a.rules", TEXT, parse_ruleset)
+    (entry,) = folder.iterdir()
+    with entry.open("r+b") as handle:
+        handle.truncate(cache.MAX_ENTRY_BYTES + 1)
+    cache.clear_memory()
+    calls, parse = _counting()
+    with pytest.warns(cache.CacheWarning, match=re.escape(
+            f"not using the cache entry {entry}: a file of {cache.MAX_ENTRY_BYTES + 1:,} bytes "
+            f"(at most {cache.MAX_ENTRY_BYTES:,}); it is damaged")):
+        cache.parsed("a.rules", TEXT, parse)  # type: ignore[arg-type]
+    assert calls == ["a.rules"]
+    assert entry.stat().st_size < 10_000
+
+
+def test_an_entry_too_large_is_not_written(folder: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", 100)
+    cache.parsed("a.rules", TEXT, parse_ruleset)  # its tree pickles to more than 100 bytes
     assert list(folder.iterdir()) == []
 
 
@@ -507,8 +689,11 @@ def test_an_entry_someone_else_could_have_written_is_not_loaded(
     def tamper(entry: Path) -> None:
         if how == "writable by others":
             entry.chmod(0o666)
-        else:
+        elif os.geteuid() == 0:
+            os.chown(entry, OTHER_USER, OTHER_USER)
+        else:  # taken for another user, in a folder that passes
             monkeypatch.setattr(cache, "_OWNER", entry.stat().st_uid + 1)
+            monkeypatch.setattr(cache, "_not_private", lambda status: None)
 
     PLANTED.clear()
     with pytest.warns(cache.CacheWarning, match="someone else could have written it"):

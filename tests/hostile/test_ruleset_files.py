@@ -252,12 +252,29 @@ def test_a_fifo_or_a_huge_file_is_refused_without_reading_it(layout: Path):
         env={**os.environ, "INDICATOR_RULES_CACHE": "0"})
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "a.rules:1:1: error: cannot read ruleset 'big.rules' to extend: too large " \
-           f"(3000000000 bytes; at most {MAX_FILE_BYTES})" in out
+    assert "a.rules:1:1: error: cannot read ruleset 'big.rules' to extend: too large: a file " \
+           f"of 3,000,000,000 bytes (at most {MAX_FILE_BYTES:,})" in out
     assert "a.rules:2:1: error: cannot read ruleset 'pipe.rules' to extend: not a regular " \
            "file" in out
-    assert "error: cannot read ruleset big.rules: too large (3000000000 bytes" in out
+    assert "error: cannot read ruleset big.rules: too large: a file of 3,000,000,000 bytes " \
+           "(at most 1,000,000)" in out
     assert "error: cannot read ruleset pipe.rules: not a regular file" in out
+
+
+def test_sizes_are_written_with_thousands_separators(layout: Path):
+    """The size messages of a file and of text in memory read alike: what was found, then the
+    limit, both with thousands separators."""
+    big = "#" * MAX_FILE_BYTES + "\n"
+    (layout / "big.rules").write_text(big, "utf-8")
+    with pytest.raises(RulesetLoadError) as caught:
+        load_ruleset(layout / "big.rules")
+    assert str(caught.value).startswith(
+        f"error: cannot read ruleset {layout / 'big.rules'}: too large: a file of 1,000,001 "
+        "bytes (at most 1,000,000)")
+    with pytest.raises(RulesetLoadError) as caught:
+        load_ruleset_text(big, name="big.rules")
+    assert str(caught.value).startswith(
+        "error: big.rules: too large: a ruleset of 1,000,001 bytes (at most 1,000,000)")
 
 
 def test_a_file_that_is_not_utf8_is_named_not_echoed(layout: Path):

@@ -13,34 +13,43 @@ times), so an edited file, an edited checkout or an upgrade simply misses the ca
 The disk cache holds our own syntax trees pickled, in the user's cache folder
 (``$INDICATOR_RULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/indicator_rules``, else
 ``~/.cache/indicator_rules``), trusted as Python trusts its own ``__pycache__`` — and only when
-no one else could have written it, since loading a pickle or code runs what it says: the folder
-is created private (0700), a folder of this user's that is not is made so, another user's is
-not used (a :class:`CacheWarning` says so); entries are written private (0600) and an entry is
-read only when it is a regular file of this user's that no one else may write. Set
-``INDICATOR_RULES_CACHE=0`` to switch the disk cache off; a cache that cannot be read or written
-is ignored (and rebuilt), never an error.
+no one else could have written it, since loading a pickle or code runs what it says. The cache
+folder is created private (0700) when it is not there, and a folder the cache did not create is
+never changed: when the cache folder is not a private folder of this user's (a folder shared
+with others, such as ``/tmp``, or another user's), the entries go in a private folder
+``indicator_rules-<uid>`` made in it, which must then be a private folder of this user's and
+not a link, or the disk cache is off (a :class:`CacheWarning` says why). These folders are
+checked once opened, and the entries opened in them, so that a folder swapped after the check
+is not used. Entries are written private (0600); an entry is read only when it is a regular
+file of this user's that no one else may write, of at most :data:`MAX_ENTRY_BYTES`. Set
+``INDICATOR_RULES_CACHE=0`` to switch the disk cache off; a cache that cannot be read or
+written is ignored (and rebuilt), never an error.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import importlib.util
 import marshal
 import os
 import pickle
+import secrets
 import stat
-import tempfile
 import types
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
+import attrs
 import pyparsing
 
 from indicator_rules.dsl import nodes as n
+from indicator_rules.limits import TooLarge, read_bounded
 
 __all__ = ["CacheWarning", "cache_directory", "clear_memory", "code_of", "package_fingerprint",
            "parsed", "read_entry", "write_entry"]
@@ -54,8 +63,14 @@ _MEMORY_SIZE = 64
 #: no user ids, and nothing is checked)
 _OWNER: int | None = os.geteuid() if hasattr(os, "geteuid") else None
 _PRIVATE = 0o700
-#: Folders checked in this process: folder → whether it may be used
-_CHECKED: dict[str, bool] = {}
+#: Biggest cache entry written or read (the tree of the largest ruleset, 1 MB of one long
+#: list, pickles to about 40 MB): a bigger file in the folder is damage, and is not read
+MAX_ENTRY_BYTES = 64 << 20
+#: Whether files can be opened relative to an open folder (not on Windows): the folder is then
+#: checked once opened, and its entries opened in it, so that it cannot be swapped meanwhile
+_IN_FOLDER = ({os.open, os.mkdir, os.rename, os.unlink} <= os.supports_dir_fd
+              and hasattr(os, "O_DIRECTORY") and hasattr(os, "O_NOFOLLOW"))
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class CacheWarning(UserWarning):
@@ -64,68 +79,147 @@ class CacheWarning(UserWarning):
 
 
 def cache_directory() -> Path | None:
-    """Where parsed rulesets are kept on disk, or None when the disk cache is off — switched
-    off, or the folder belongs to another user (a :class:`CacheWarning` says so)."""
+    """The cache folder as configured, or None when the disk cache is switched off
+    (``INDICATOR_RULES_CACHE=0``): ``$INDICATOR_RULES_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/indicator_rules`` or ``~/.cache/indicator_rules``. It is created private
+    (0700) when it is not there. The entries are kept in it when it is a private folder of this
+    user's; otherwise (a folder shared with others, such as ``/tmp``, or another user's) in a
+    private folder ``indicator_rules-<uid>`` made in it: a folder the cache did not make is
+    never changed."""
     if os.environ.get("INDICATOR_RULES_CACHE", "1") == "0":
         return None
     explicit = os.environ.get("INDICATOR_RULES_CACHE_DIR")
     if explicit:
-        folder = Path(explicit)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
-                                                                ".cache")
-        folder = Path(base) / "indicator_rules"
-    if str(folder) not in _CHECKED:
-        _CHECKED[str(folder)] = _usable(folder)
-    return folder if _CHECKED[str(folder)] else None
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "indicator_rules"
 
 
-def _usable(folder: Path) -> bool:
-    """Whether the existing ``folder`` may hold the cache: it does not exist yet (it is created
-    private), or it is this user's (made private when it is not); another user's is not."""
+def _own_folder_name() -> str:
+    """The name of the private folder the cache makes in a cache folder that is not private:
+    ``indicator_rules-<uid>``, this user's id in it."""
+    return f"indicator_rules-{_OWNER}"
+
+
+@attrs.frozen
+class _Folder:
+    """The folder the entries are kept in, open and checked: ``descriptor`` where entries are
+    opened relative to it, else None (entries named by their path in ``path``)."""
+
+    path: Path
+    descriptor: int | None
+
+    def at(self, name: str) -> str:
+        """What to give ``os`` functions (with ``dir_fd=self.descriptor``) for the entry
+        ``name`` (a path relative to the folder)."""
+        return name if self.descriptor is not None else str(self.path / name)
+
+
+@contextlib.contextmanager
+def _opened() -> Iterator[_Folder | None]:
+    """The folder the entries are kept in (see :func:`cache_directory`), open; None when the
+    disk cache is off, the cache folder cannot be made (a read-only disk only costs time), or
+    there is no private folder of this user's to use (a :class:`CacheWarning` says why).
+    Everything is decided on the folders as opened, so that swapping one for another (or for
+    a link) after the check changes nothing."""
+    folder = cache_directory()
+    if folder is None:
+        yield None
+        return
     try:
-        status = folder.stat()
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=_PRIVATE)
     except OSError:
-        return True  # created private when first written
-    if _OWNER is None:
-        return True
-    if not stat.S_ISDIR(status.st_mode) or status.st_uid != _OWNER:
-        warnings.warn(f"not using the cache folder {folder}: it is not a folder of this user's "
-                      "(delete it, or choose another with INDICATOR_RULES_CACHE_DIR)",
-                      CacheWarning, stacklevel=3)
-        return False
-    if status.st_mode & 0o077:
-        try:
-            folder.chmod(_PRIVATE)
-        except OSError as error:
-            warnings.warn(f"not using the cache folder {folder}: others may use it and it "
-                          f"cannot be made private ({error.strerror})", CacheWarning,
-                          stacklevel=3)
-            return False
-    return True
+        yield None
+        return
+    if not _IN_FOLDER or _OWNER is None:  # Windows: nothing to check, nothing to open
+        yield _Folder(folder, None)
+        return
+    with contextlib.ExitStack() as descriptors:
+        yield _private_folder(folder, descriptors)
 
 
-def _own_bytes(path: Path) -> bytes | None:
-    """The bytes of the cache entry ``path``, or None when it cannot be read or someone else
-    could have written it: a regular file (not a link) of this user's that no one else may
-    write."""
+def _private_folder(folder: Path, descriptors: contextlib.ExitStack) -> _Folder | None:
+    """``folder`` when it is a private folder of this user's, else its private folder
+    ``indicator_rules-<uid>`` (made when it is not there), opened (the descriptors closed with
+    ``descriptors``); or None, and a :class:`CacheWarning` says why."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                             | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        _warn(folder, f"it cannot be opened ({error.strerror})")
         return None
-    with open(descriptor, "rb") as handle:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            return None
-        if _OWNER is not None and (status.st_uid != _OWNER or status.st_mode & 0o022):
-            warnings.warn(f"not using the cache entry {path}: someone else could have written "
-                          "it", CacheWarning, stacklevel=4)
+    descriptors.callback(os.close, descriptor)
+    shared = _not_private(os.fstat(descriptor))
+    if shared is None:
+        return _Folder(folder, descriptor)
+    own = _own_folder_name()
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(own, _PRIVATE, dir_fd=descriptor)
+        inner = os.open(own, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=descriptor)
+    except OSError as error:
+        why = ("it is not a folder (a symbolic link?)" if error.errno in (
+            errno.ELOOP, errno.ENOTDIR) else f"it cannot be made ({error.strerror})")
+        _warn(folder / own, f"{why}, and {folder} is not private ({shared})")
+        return None
+    descriptors.callback(os.close, inner)
+    unusable = _not_private(os.fstat(inner))
+    if unusable is not None:
+        _warn(folder / own, unusable)
+        return None
+    return _Folder(folder / own, inner)
+
+
+def _not_private(status: os.stat_result) -> str | None:
+    """Why the folder of ``status`` is not a private folder of this user's (another user's, or
+    open to others), or None."""
+    if status.st_uid != _OWNER:
+        return f"it belongs to another user (user id {status.st_uid})"
+    if stat.S_IMODE(status.st_mode) & 0o077:
+        return f"others may use it (its mode is {stat.S_IMODE(status.st_mode):04o})"
+    return None
+
+
+def _warn(folder: Path, why: str) -> None:
+    warnings.warn(f"not using the cache folder {folder}: {why}; the cache is off (delete that "
+                  "folder, or choose another place with INDICATOR_RULES_CACHE_DIR)",
+                  CacheWarning, stacklevel=2)
+
+
+def _own_bytes(name: str) -> bytes | None:
+    """The bytes of the cache entry ``name`` (relative to the cache folder), or None when the
+    folder is not used, the entry is not there, cannot be read, is larger than
+    :data:`MAX_ENTRY_BYTES`, or someone else could have written it: an entry is read only when
+    it is a regular file (not a link) of this user's that no one else may write."""
+    with _opened() as folder:
+        if folder is None:
             return None
         try:
-            return handle.read()
+            descriptor = os.open(folder.at(name), os.O_RDONLY | _NOFOLLOW
+                                 | getattr(os, "O_NONBLOCK", 0), dir_fd=folder.descriptor)
         except OSError:
-            return None
+            return None  # not there (or a link): the entry is made again
+        with open(descriptor, "rb") as handle:
+            return _entry_bytes(folder.path / name, handle)
+
+
+def _entry_bytes(path: Path, handle: BinaryIO) -> bytes | None:
+    status = os.fstat(handle.fileno())
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    if _OWNER is not None and (status.st_uid != _OWNER or status.st_mode & 0o022):
+        warnings.warn(f"not using the cache entry {path}: someone else could have written "
+                      "it", CacheWarning, stacklevel=2)
+        return None
+    try:
+        return read_bounded(handle, MAX_ENTRY_BYTES)
+    except TooLarge as error:
+        warnings.warn(f"not using the cache entry {path}: {error.found} (at most "
+                      f"{MAX_ENTRY_BYTES:,}); it is damaged", CacheWarning, stacklevel=2)
+    except OSError:
+        pass  # an unreadable entry is made again
+    return None
 
 
 @functools.cache
@@ -161,8 +255,8 @@ def clear_memory() -> None:
     _MEMORY.clear()
 
 
-def _from_disk(path: Path) -> n.RulesetNode | None:
-    data = _own_bytes(path)
+def _from_disk(name: str) -> n.RulesetNode | None:
+    data = _own_bytes(name)
     if data is None:
         return None
     try:
@@ -173,14 +267,14 @@ def _from_disk(path: Path) -> n.RulesetNode | None:
     return node if isinstance(node, n.RulesetNode) else None
 
 
-def _to_disk(path: Path, node: n.RulesetNode) -> None:
+def _to_disk(name: str, node: n.RulesetNode) -> None:
     """Write the tree; a read-only or full disk, or a tree too deep to pickle, only costs the
     next process a parse."""
     try:
         data = pickle.dumps(node, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, RecursionError):
         return
-    _write(path, data)
+    _write(name, data)
 
 
 def parsed(file: str, text: str, parse: Callable[[str, str], n.RulesetNode]) -> n.RulesetNode:
@@ -193,51 +287,46 @@ def parsed(file: str, text: str, parse: Callable[[str, str], n.RulesetNode]) -> 
     if node is not None:
         _MEMORY.move_to_end(key)
         return node
-    folder = cache_directory()
-    disk = None if folder is None else folder / f"{key}.pickle"
-    node = None if disk is None else _from_disk(disk)
+    disk = f"{key}.pickle"
+    node = _from_disk(disk)
     if node is None:
         node = parse(text, file)
-        if disk is not None:
-            _to_disk(disk, node)
+        _to_disk(disk, node)
     _MEMORY[key] = node
     if len(_MEMORY) > _MEMORY_SIZE:
         _MEMORY.popitem(last=False)
     return node
 
 
-def _private_folder(folder: Path, root: Path) -> bool:
-    """Make ``folder`` (``root`` or a folder in it) and its parents up to ``root``, private;
-    whether it is a folder of this user's, as a cache folder must be."""
-    if folder != root and (root not in folder.parents
-                           or not _private_folder(folder.parent, root)):
-        return False
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        folder.mkdir(mode=_PRIVATE, exist_ok=True)
-        status = folder.stat()
-    except OSError:
-        return False
-    return stat.S_ISDIR(status.st_mode) and (_OWNER is None or status.st_uid == _OWNER)
+def _write(name: str, data: bytes) -> None:
+    """Write the entry ``name`` (relative to the cache folder) atomically and private: to a new
+    file beside it, renamed once written. An entry over :data:`MAX_ENTRY_BYTES` is not written,
+    and a disk that refuses only costs the next process the work."""
+    if len(data) > MAX_ENTRY_BYTES:
+        return
+    with _opened() as folder:
+        if folder is None:
+            return
+        inner, temporary = os.path.dirname(name), f"{name}.{secrets.token_hex(8)}.new"
+        try:
+            if inner:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(folder.at(inner), _PRIVATE, dir_fd=folder.descriptor)
+            descriptor = os.open(folder.at(temporary), _NEW_ENTRY, 0o600,
+                                 dir_fd=folder.descriptor)
+        except OSError:
+            return
+        try:
+            with open(descriptor, "wb") as handle:
+                handle.write(data)
+            os.replace(folder.at(temporary), folder.at(name), src_dir_fd=folder.descriptor,
+                       dst_dir_fd=folder.descriptor)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(folder.at(temporary), dir_fd=folder.descriptor)
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` atomically, private, in a private folder; a disk that refuses only costs
-    the next process the work."""
-    root = cache_directory()
-    if root is None or not _private_folder(path.parent, root):
-        return
-    try:
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, delete=False)  # noqa: SIM115
-    except OSError:
-        return
-    try:
-        with handle:
-            handle.write(data)
-        os.replace(handle.name, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
+_NEW_ENTRY = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0))
 
 
 def code_of(source: str, filename: str) -> types.CodeType:
@@ -248,15 +337,14 @@ def code_of(source: str, filename: str) -> types.CodeType:
     ``__pycache__``: keyed by a SHA-256 of the source, the file name and this interpreter's
     bytecode magic number, so other source or another Python simply misses.
     """
-    folder = cache_directory()
-    if folder is None:
+    if cache_directory() is None:
         return compile(source, filename, "exec")
     digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
     digest.update(filename.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(source.encode("utf-8", "surrogatepass"))
     key = digest.digest()
-    path = folder / "code" / f"{digest.hexdigest()}.marshal"
-    data = _own_bytes(path)
+    name = f"code/{digest.hexdigest()}.marshal"
+    data = _own_bytes(name)
     try:
         # the entry names its key: a file copied or renamed into the folder is not used
         code = marshal.loads(data[len(key):]) if data and data.startswith(key) else None
@@ -265,13 +353,8 @@ def code_of(source: str, filename: str) -> types.CodeType:
     if isinstance(code, types.CodeType) and code.co_filename == filename:
         return code
     code = compile(source, filename, "exec")
-    _write(path, key + marshal.dumps(code))
+    _write(name, key + marshal.dumps(code))
     return code
-
-
-def _entry_path(kind: str, key: str) -> Path | None:
-    folder = cache_directory()
-    return None if folder is None else folder / kind / f"{key}.pickle"
 
 
 def read_entry(kind: str, key: str) -> bytes | None:
@@ -279,10 +362,7 @@ def read_entry(kind: str, key: str) -> bytes | None:
     (no such entry, the disk cache off or unreadable, or damaged). The entry starts with its
     key, so a file copied or renamed into the folder is not used, and then the digest of what
     follows."""
-    path = _entry_path(kind, key)
-    if path is None:
-        return None
-    data = _own_bytes(path)
+    data = _own_bytes(f"{kind}/{key}.pickle")
     mark = key.encode() + b"\0"
     if data is None or not data.startswith(mark):
         return None
@@ -294,6 +374,4 @@ def read_entry(kind: str, key: str) -> bytes | None:
 def write_entry(kind: str, key: str, data: bytes) -> None:
     """Store ``data`` under ``key`` with its SHA-256 (atomically; a disk that refuses costs
     only the work)."""
-    path = _entry_path(kind, key)
-    if path is not None:
-        _write(path, key.encode() + b"\0" + hashlib.sha256(data).digest() + data)
+    _write(f"{kind}/{key}.pickle", key.encode() + b"\0" + hashlib.sha256(data).digest() + data)
